@@ -1,0 +1,1 @@
+"""The action server of the MBC assistant (run with `rasa run actions`)."""

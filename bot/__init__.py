@@ -1,0 +1,1 @@
+"""The MBC assistant's own package: data loaders, schemas, matchers and the spaCy pipeline."""

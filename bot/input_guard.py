@@ -1,0 +1,140 @@
+"""Clean and classify raw user input before and after the NLU model sees it.
+
+`sanitise` removes markup and control characters and caps the length, so the model
+and the tracker never hold echoed tags. `classify` names input the assistant cannot
+use (empty, symbols only, too long, not English, gibberish, repeated), so it can
+answer politely instead of guessing.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.paths import LANGUAGE_FILE
+
+MAX_CHARS = 2000
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_ANGLE = re.compile(r"[<>]")
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A message after cleaning, and what the cleaning found."""
+
+    text: str
+    too_long: bool
+    had_markup: bool
+
+
+def sanitise(raw: Optional[str], max_chars: int = MAX_CHARS) -> CleanText:
+    """Drop tags, scripts and control characters, collapse spaces, cap the length."""
+    text = raw or ""
+    too_long = len(text) > max_chars
+    text = text[: max_chars * 2]  # bound the work on huge input before any regex runs
+    cleaned = _SCRIPT_OR_STYLE.sub(" ", text)
+    cleaned = _TAG.sub(" ", cleaned)
+    cleaned = _TAG.sub(" ", html.unescape(cleaned))
+    had_markup = cleaned != text
+    cleaned = _ANGLE.sub(" ", cleaned)
+    cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") else c for c in cleaned)
+    cleaned = " ".join(cleaned.split())[:max_chars]
+    return CleanText(cleaned, too_long, had_markup)
+
+
+@dataclass(frozen=True)
+class LanguageHints:
+    """Function words of other languages, from data/language.yml."""
+
+    foreign_words: frozenset
+
+    @classmethod
+    def from_file(cls, path: Path = LANGUAGE_FILE) -> "LanguageHints":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
+        return cls(frozenset(words))
+
+
+@lru_cache(maxsize=None)
+def default_language_hints() -> LanguageHints:
+    return LanguageHints.from_file(LANGUAGE_FILE)
+
+
+class Vocabulary:
+    """The English words the assistant was trained on; a close misspelling counts as known."""
+
+    MIN_SCORE = 80
+    MIN_FUZZY_LENGTH = 4
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+        self._set = set(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
+
+    def knows(self, word: str) -> bool:
+        if word in self._set:
+            return True
+        if len(word) < self.MIN_FUZZY_LENGTH:
+            return False
+        return process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=self.MIN_SCORE) is not None
+
+    def unknown(self, words: Iterable[str]) -> List[str]:
+        """The words long enough to be a name that are neither known nor close to a known word."""
+        return [w for w in words if len(w) >= self.MIN_FUZZY_LENGTH and not self.knows(w)]
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text, lower-cased (letters of any script)."""
+    return [w.lower() for w in _WORDS.findall(text)]
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(1 for c in letters if "LATIN" in unicodedata.name(c, "")) / len(letters)
+
+
+def classify(
+    clean: CleanText,
+    vocabulary: Vocabulary,
+    names_something_known: bool = False,
+    hints: Optional[LanguageHints] = None,
+) -> Optional[str]:
+    """The kind of unusable input this is, or None when the NLU answer can stand.
+
+    `vocabulary` holds the English words of the training data; `names_something_known`
+    is true when a drug or a safety pattern was found (those are never gibberish).
+    """
+    if clean.too_long:
+        return "too_long"
+    if not clean.text:
+        return "empty"
+    words = words_of(clean.text)
+    if not words:
+        return "no_words"
+    if _latin_share(clean.text) < 0.5:
+        return "not_english"
+    if names_something_known:
+        return None
+    known = [w for w in words if vocabulary.knows(w)]
+    foreign = [w for w in words if w in (hints or default_language_hints()).foreign_words and w not in vocabulary]
+    if len(words) >= 3 and len(foreign) >= 2 and len(foreign) >= len(known):
+        return "not_english"
+    if len(words) >= 12 and len(set(words)) / len(words) < 0.25:
+        return "repeated"
+    if len(known) / len(words) < 0.34:
+        return "gibberish"
+    return None

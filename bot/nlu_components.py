@@ -1,0 +1,142 @@
+"""Custom Rasa NLU components: the input cleaner (first) and the safety guard (last).
+
+`InputCleaner` runs before tokenisation: it strips markup and control characters and
+caps the length, keeping the raw text aside. `SafetyGuard` runs after the classifiers
+and overrides their intent when the deterministic detectors speak: crisis, red flags
+and dose questions first, then unusable input (empty, too long, not English,
+gibberish). So safety holds even when the statistical model is wrong.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Set, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.drug_matcher import DrugMatcher
+from bot.drugs import default_catalog
+from bot.input_guard import CleanText, Vocabulary, classify, sanitise, words_of
+from bot.safety import default_detector
+
+RAW_TEXT = "raw_text"
+CLEANING = "input_cleaning"
+SAFETY = "safety"
+UNKNOWN_WORDS = "unknown_words"
+
+# Intent the guard assigns to each safety category; each has a rule in data/rules/safety.yml.
+INTENT_FOR_SAFETY = {"crisis": "crisis", "red_flags": "red_flag", "dosing": "ask_dose"}
+# Unusable input becomes Rasa's own fallback intent; action_fallback reads the `safety`
+# key of the parse data to say what was wrong (empty, too long, not English, ...).
+INTENT_FOR_INPUT = "nlu_fallback"
+_VOCABULARY_FILE = "vocabulary.json"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
+class InputCleaner(GraphComponent):
+    """Cleans the text of each message before any other component reads it."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InputCleaner":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training examples are the project's own text: left as written."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            raw = message.get(TEXT) or ""
+            clean = sanitise(raw)
+            message.set(RAW_TEXT, raw)
+            message.set(CLEANING, clean)
+            message.set(TEXT, clean.text)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SafetyGuard(GraphComponent):
+    """Overrides the predicted intent for safety findings and unusable input."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: Set[str]) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = Vocabulary(vocabulary)
+        self.detector = default_detector()
+        self.drug_matcher = DrugMatcher(default_catalog())
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyGuard":
+        return cls(model_storage, resource, set())
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SafetyGuard":
+        with model_storage.read_from(resource) as directory:
+            vocabulary = set(json.loads((directory / _VOCABULARY_FILE).read_text(encoding="utf-8")))
+        return cls(model_storage, resource, vocabulary)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learn the English vocabulary of the training examples (for the gibberish check)."""
+        vocabulary = {w for example in training_data.training_examples for w in words_of(example.get(TEXT) or "")}
+        self.vocabulary = Vocabulary(vocabulary)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary)), encoding="utf-8")
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = self._override(message)
+            if intent:
+                self._set_intent(message, intent)
+        return messages
+
+    def _override(self, message: Message) -> Optional[str]:
+        raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
+        clean: CleanText = message.get(CLEANING) or sanitise(raw)
+        finding = self.detector.detect(raw)
+        if finding:
+            message.set(SAFETY, {"category": finding.category, "rule": finding.rule_id}, add_to_output=True)
+            return INTENT_FOR_SAFETY[finding.category]
+        drug_match = self.drug_matcher.match(clean.text)
+        knows_a_drug = drug_match.found
+        if not knows_a_drug:
+            message.set(UNKNOWN_WORDS, self.vocabulary.unknown(words_of(clean.text)), add_to_output=True)
+        problem = classify(clean, self.vocabulary, names_something_known=knows_a_drug)
+        if problem:
+            message.set(SAFETY, {"category": "input", "rule": problem}, add_to_output=True)
+            return INTENT_FOR_INPUT
+        return None
+
+    @staticmethod
+    def _set_intent(message: Message, name: str) -> None:
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+        top = {"name": name, "confidence": 1.0}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

@@ -1,0 +1,99 @@
+"""A deterministic safety detector: red flags, crisis and dose questions, on any message.
+
+It does not depend on the NLU model. Patterns are Python regexes in `data/safety.yml`,
+matched on normalised text in which misspelt symptom words are first snapped to the
+vocabulary of that file (rapidfuzz). Negation is deliberately ignored: in a message
+like "no fever, but I can't breathe" the breathing pattern still fires, and a false
+alarm is preferred to a miss.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Pattern, Tuple
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.paths import SAFETY_FILE
+
+# Order of precedence when a message matches several categories.
+CATEGORIES = ("crisis", "red_flags", "dosing")
+_TYPO_MIN_SCORE = 85
+_CONTRACTIONS = {
+    "cant": "can't", "cannt": "can't", "dont": "don't", "wont": "won't", "im": "i'm", "ive": "i've",
+    "isnt": "isn't", "doesnt": "doesn't", "couldnt": "couldn't", "havent": "haven't", "didnt": "didn't",
+    "wouldnt": "wouldn't", "arent": "aren't", "wasnt": "wasn't", "hasnt": "hasn't",
+}
+_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class SafetyFinding:
+    """What the detector found: the category (crisis, red_flags, dosing) and the rule's id."""
+
+    category: str
+    rule_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    category: str
+    rule_id: str
+    label: str
+    patterns: Tuple[Pattern[str], ...]
+
+
+class SafetyDetector:
+    """Matches the safety patterns of one data file against user messages."""
+
+    def __init__(self, data: Dict) -> None:
+        self.vocabulary = sorted({w.lower() for w in data.get("vocabulary", [])})
+        self._vocabulary_set = set(self.vocabulary)
+        self.rules: List[_Rule] = [
+            _Rule(category, rule["id"], rule["label"], tuple(re.compile(p, re.I) for p in rule["patterns"]))
+            for category in CATEGORIES
+            for rule in data.get(category, [])
+        ]
+        self.harmless_frames = tuple(re.compile(p, re.I) for p in data.get("harmless_frames", []))
+
+    @classmethod
+    def from_file(cls, path: Path = SAFETY_FILE) -> "SafetyDetector":
+        return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+    def normalise(self, text: str) -> str:
+        """Lower-case, straighten apostrophes, restore apostrophes, snap typos to the vocabulary."""
+        text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+        text = " ".join(text.split())
+        return _WORD.sub(lambda m: self._fix_word(m.group(0)), text)
+
+    def _fix_word(self, word: str) -> str:
+        if word in _CONTRACTIONS:
+            return _CONTRACTIONS[word]
+        if len(word) < 5 or word in self._vocabulary_set or "'" in word:
+            return word
+        best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SCORE)
+        return best[0] if best else word
+
+    def findings(self, text: str) -> List[SafetyFinding]:
+        """Every rule that matches, most urgent category first."""
+        normalised = self.normalise(text)
+        return [
+            SafetyFinding(rule.category, rule.rule_id, rule.label)
+            for rule in self.rules
+            if any(p.search(normalised) for p in rule.patterns)
+        ]
+
+    def detect(self, text: str) -> Optional[SafetyFinding]:
+        """The most urgent finding in `text`, or None."""
+        found = self.findings(text)
+        return found[0] if found else None
+
+
+@lru_cache(maxsize=None)
+def default_detector() -> SafetyDetector:
+    """The project's detector, loaded once from data/safety.yml."""
+    return SafetyDetector.from_file(SAFETY_FILE)

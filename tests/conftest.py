@@ -1,0 +1,158 @@
+"""Shared fixtures: the trained assistant and its action server, run for real on loopback."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = ROOT / "tests" / "data"
+VENV_BIN = Path(sys.executable).parent
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_test_data(name: str):
+    return yaml.safe_load((TEST_DATA / name).read_text(encoding="utf-8"))
+
+
+def server_env() -> dict:
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1")
+    return env
+
+
+def wait_until(check, timeout: float, what: str, procs: List[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{what}: a server exited early with code {proc.returncode}")
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{what} did not come up within {timeout} s")
+
+
+class Servers:
+    """A running action server and `rasa run` with the REST channel."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.rasa_port = free_port()
+        self.actions_port = free_port()
+        self.procs: List[subprocess.Popen] = []
+        self.endpoints = workdir / "endpoints.yml"
+        self.tracker_db = workdir / "tracker.db"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def write_endpoints(self) -> None:
+        self.endpoints.write_text(
+            yaml.safe_dump(
+                {
+                    "action_endpoint": {"url": f"http://127.0.0.1:{self.actions_port}/webhook"},
+                    "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.tracker_db)},
+                }
+            )
+        )
+
+    def start_actions(self) -> None:
+        log = open(self.workdir / "actions.log", "ab")
+        self.actions = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        self.procs.append(self.actions)
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok,
+                   60, "action server", [self.actions])
+
+    def start_rasa(self) -> None:
+        self.write_endpoints()
+        log = open(self.workdir / "rasa.log", "ab")
+        self.rasa = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+             "--model", str(ROOT / "models"), "--endpoints", str(self.endpoints),
+             "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        self.procs.append(self.rasa)
+        wait_until(lambda: requests.post(f"{self.url}/webhooks/rest/webhook",
+                                         json={"sender": "warmup", "message": "hello"}, timeout=30).ok,
+                   START_TIMEOUT_S, "rasa server", [self.rasa])
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            self.stop(proc)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory) -> Iterator[Servers]:
+    """Train if needed (make train reuses an up-to-date model), then start both servers."""
+    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+    running = Servers(tmp_path_factory.mktemp("servers"))
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop_all()
+
+
+class Chat:
+    """One conversation over the REST channel, as a user would have it."""
+
+    def __init__(self, base_url: str, sender: str | None = None) -> None:
+        self.url = f"{base_url}/webhooks/rest/webhook"
+        self.sender = sender or f"test-{uuid.uuid4().hex}"
+
+    def send(self, text: str) -> list:
+        response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        assert response.status_code == 200, f"HTTP {response.status_code} for {text!r}"
+        return response.json()
+
+    def say(self, text: str) -> str:
+        """Send a message; return the bot's whole reply as one lower-cased text."""
+        messages = self.send(text)
+        parts = []
+        for m in messages:
+            parts.append(m.get("text") or "")
+            parts += [b.get("title", "") for b in m.get("buttons") or []]
+        return "\n".join(parts).lower()
+
+
+@pytest.fixture
+def chat(servers: Servers) -> Chat:
+    return Chat(servers.url)
+
+
+@pytest.fixture
+def new_chat(servers: Servers):
+    return lambda: Chat(servers.url)

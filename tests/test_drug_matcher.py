@@ -1,0 +1,56 @@
+"""Drug names with typos and brands resolve to one entry; ordinary words resolve to none.
+
+Precision and recall are measured on tests/data/drug_names.yml, a list of realistic
+misspellings, brand names and near-miss words written for this test.
+"""
+from bot.drug_matcher import DrugMatcher
+from bot.drugs import default_catalog
+from tests.conftest import load_test_data
+
+MIN_PRECISION = 0.97
+MIN_RECALL = 0.90
+
+
+def measure():
+    matcher = DrugMatcher(default_catalog())
+    cases = load_test_data("drug_names.yml")["cases"]
+    true_pos = false_pos = false_neg = 0
+    errors = []
+    for case in cases:
+        match = matcher.match(case["text"])
+        got = match.drug.generic if match.drug else None
+        expected = case["expect"]
+        if got and got == expected:
+            true_pos += 1
+        elif got:
+            false_pos += 1
+            errors.append((case["text"], expected, got))
+        if expected and got != expected:
+            false_neg += 1
+            if not got:
+                errors.append((case["text"], expected, "ambiguous" if match.ambiguous else None))
+    precision = true_pos / max(1, true_pos + false_pos)
+    recall = true_pos / max(1, true_pos + false_neg)
+    return len(cases), precision, recall, errors
+
+
+def test_drug_name_precision_and_recall():
+    count, precision, recall, errors = measure()
+    print(f"\ndrug-name matcher on {count} cases: precision {precision:.3f}, recall {recall:.3f}")
+    for text, expected, got in errors:
+        print(f"  {text!r}: expected {expected}, got {got}")
+    assert count >= 150
+    assert precision >= MIN_PRECISION and recall >= MIN_RECALL
+
+
+def test_similar_names_do_not_swap():
+    matcher = DrugMatcher(default_catalog())
+    for text, generic in [("letrozole", "letrozole"), ("anastrozole", "anastrozole"), ("exemestane", "exemestane"),
+                          ("trastuzumab", "trastuzumab"), ("pertuzumab", "pertuzumab")]:
+        assert matcher.match(text).drug.generic == generic
+
+
+def test_ordinary_words_are_not_drugs():
+    matcher = DrugMatcher(default_catalog())
+    for text in ["I feel tired today", "total", "letter", "exercise", "tomorrow", "heaven", "camera"]:
+        assert not matcher.match(text).found, text
