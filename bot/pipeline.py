@@ -51,6 +51,7 @@ def build_pipeline(catalog: DrugCatalog | None = None, subtypes: Dict[str, List[
 def main(out_dir: Path = SPACY_PIPELINE_DIR) -> None:
     """Build the pipeline and save it to `out_dir`."""
     nlp = build_pipeline()
+    out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     print(f"spaCy pipeline with {len(nlp.get_pipe('entity_ruler'))} patterns saved to {out_dir}")
 
