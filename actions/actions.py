@@ -6,7 +6,7 @@ data/drugs.yml. Data is loaded once, when the action server imports this module.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -32,7 +32,7 @@ def _reviewed(entry: Drug | DrugClass) -> str:
     return entry.last_reviewed.strftime("%b %Y")
 
 
-def drug_fields(drug: Drug) -> Dict[str, Any]:
+def drug_fields(drug: Drug) -> dict[str, Any]:
     """Template variables for the drug responses in domain.yml."""
     return {
         "drug_name": drug.display_name,
@@ -47,7 +47,7 @@ def drug_fields(drug: Drug) -> Dict[str, Any]:
     }
 
 
-def class_fields(drug_class: DrugClass) -> Dict[str, Any]:
+def class_fields(drug_class: DrugClass) -> dict[str, Any]:
     """Template variables for utter_drug_class."""
     return {
         "class_name": drug_class.name,
@@ -71,10 +71,10 @@ def mentioned(tracker: Tracker) -> DrugMatch:
 class ActionDrugAnswer(Action):
     """Answers what a drug is, how it is given, its side effects and who it is for."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_drug_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = tracker.get_intent_of_latest_message() or "ask_drug_what"
         response = RESPONSE_FOR_INTENT.get(intent, "utter_drug_what")
         match = mentioned(tracker)
@@ -99,7 +99,7 @@ class ActionDrugAnswer(Action):
         return [SlotSet("drug", drug.generic)]
 
     @staticmethod
-    def _drug_referred_to(tracker: Tracker) -> Optional[Drug]:
+    def _drug_referred_to(tracker: Tracker) -> Drug | None:
         """The drug of the conversation, unless the message names something unknown."""
         if tracker.latest_message.get(UNKNOWN_WORDS):
             return None
@@ -110,10 +110,10 @@ class ActionDrugAnswer(Action):
 class ActionTreatmentOptions(Action):
     """Gives the treatment overview for the patient's subtype, or asks for it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_treatment_options"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         key = subtype_key(tracker.latest_message.get("text") or "") or tracker.get_slot("subtype")
         if not key:
             dispatcher.utter_message(response="utter_ask_subtype")
@@ -125,10 +125,10 @@ class ActionTreatmentOptions(Action):
 class ActionSource(Action):
     """Says where the last drug answer came from, or where answers come from in general."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_source"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         drug = CATALOG.drugs.get(tracker.get_slot("drug") or "")
         if drug:
             dispatcher.utter_message(response="utter_source_drug", **drug_fields(drug))
@@ -140,10 +140,10 @@ class ActionSource(Action):
 class ActionFallback(Action):
     """Explains unusable input, or asks to rephrase instead of guessing."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         problem = (tracker.latest_message.get("safety") or {}).get("rule")
         response = f"utter_input_{problem}"
         if problem and response in domain.get("responses", {}):

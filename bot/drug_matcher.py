@@ -10,7 +10,7 @@ ambiguous and the caller asks which one was meant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple, Union
+from typing import Union
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -36,9 +36,9 @@ def allowed_edits(name: str) -> int:
 class DrugMatch:
     """What a message names: a drug, a class, or several equally likely drugs."""
 
-    drug: Optional[Drug] = None
-    drug_class: Optional[DrugClass] = None
-    candidates: List[Drug] = field(default_factory=list)
+    drug: Drug | None = None
+    drug_class: DrugClass | None = None
+    candidates: list[Drug] = field(default_factory=list)
     exact: bool = False
 
     @property
@@ -50,7 +50,7 @@ class DrugMatch:
         return bool(self.drug or self.drug_class or self.candidates)
 
 
-def _ngrams(words: List[str], longest: int = 3) -> List[str]:
+def _ngrams(words: list[str], longest: int = 3) -> list[str]:
     return [" ".join(words[i : i + n]) for n in range(longest, 0, -1) for i in range(len(words) - n + 1)]
 
 
@@ -71,7 +71,7 @@ class DrugMatcher:
             return exact
         return self._fuzzy(grams)
 
-    def _exact(self, grams: List[str]) -> Optional[DrugMatch]:
+    def _exact(self, grams: list[str]) -> DrugMatch | None:
         for gram in grams:  # longest runs first, so "zoledronic acid" beats "acid"
             target = self._targets.get(gram)
             if isinstance(target, Drug):
@@ -80,8 +80,8 @@ class DrugMatcher:
                 return DrugMatch(drug_class=target, exact=True)
         return None
 
-    def _fuzzy(self, grams: List[str]) -> DrugMatch:
-        best: dict[str, Tuple[int, Target]] = {}
+    def _fuzzy(self, grams: list[str]) -> DrugMatch:
+        best: dict[str, tuple[int, Target]] = {}
         for gram in grams:
             if len(gram) < MIN_GRAM_LENGTH:
                 continue
@@ -89,7 +89,7 @@ class DrugMatcher:
                 if distance > allowed_edits(name) or name[0] != gram[0]:
                     continue
                 target = self._targets[name]
-                key = getattr(target, "generic", None) or getattr(target, "id")
+                key = getattr(target, "generic", None) or target.id
                 if key not in best or distance < best[key][0]:
                     best[key] = (distance, target)
         if not best:

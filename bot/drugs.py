@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, root_validator, validator
@@ -33,7 +32,7 @@ def _no_dose(value: str) -> str:
 class _Entry(BaseModel):
     """Fields shared by drugs and drug classes."""
 
-    sources: List[str] = Field(..., min_items=1)
+    sources: list[str] = Field(..., min_items=1)
     last_reviewed: dt.date
 
     class Config:
@@ -53,7 +52,7 @@ class DrugClass(_Entry):
 
     id: str = Field(..., regex=r"^[a-z0-9_]+$")
     name: str
-    aliases: List[str] = []
+    aliases: list[str] = []
     what_it_is: str = Field(..., max_length=400)
 
     _checked_text = validator("what_it_is", allow_reuse=True)(_no_dose)
@@ -63,20 +62,20 @@ class Drug(_Entry):
     """One medicine, with the facts the assistant may state about it."""
 
     generic: str
-    brands: List[str] = []
-    other_names: List[str] = []
+    brands: list[str] = []
+    other_names: list[str] = []
     drug_class: str = Field(..., alias="class")
-    routes: List[str] = Field(..., min_items=1)
+    routes: list[str] = Field(..., min_items=1)
     who_for: str = Field(..., max_length=300)
     how_it_works: str = Field(..., max_length=300)
-    side_effects: List[str] = Field(..., min_items=1)
-    warnings: List[str] = Field(..., min_items=1)
+    side_effects: list[str] = Field(..., min_items=1)
+    warnings: list[str] = Field(..., min_items=1)
 
     _checked_text = validator("who_for", "how_it_works", allow_reuse=True)(_no_dose)
     _checked_items = validator("side_effects", "warnings", each_item=True, allow_reuse=True)(_no_dose)
 
     @property
-    def names(self) -> List[str]:
+    def names(self) -> list[str]:
         """Every name a patient may use for this drug."""
         return [self.generic, *self.brands, *self.other_names]
 
@@ -89,9 +88,9 @@ class Drug(_Entry):
 class DrugFile(BaseModel):
     """The whole data file, checked for references between its parts."""
 
-    routes: Dict[str, str]
-    classes: List[DrugClass]
-    drugs: List[Drug]
+    routes: dict[str, str]
+    classes: list[DrugClass]
+    drugs: list[Drug]
 
     @root_validator(skip_on_failure=True)
     def _references_resolve(cls, values: dict) -> dict:
@@ -102,7 +101,7 @@ class DrugFile(BaseModel):
             for route in drug.routes:
                 if route not in values["routes"]:
                     raise ValueError(f"drug '{drug.generic}' field 'routes': unknown route '{route}'")
-        seen: Dict[str, str] = {}
+        seen: dict[str, str] = {}
         for drug in values["drugs"]:
             for name in drug.names:
                 key = normalise_name(name)
@@ -131,19 +130,19 @@ class DrugCatalog:
             normalise_name(n): c for c in data.classes for n in [c.name, c.id.replace("_", " "), *c.aliases]
         }
 
-    def drug(self, name: str) -> Optional[Drug]:
+    def drug(self, name: str) -> Drug | None:
         """The drug with this exact name (generic, brand or other), ignoring case and punctuation."""
         return self.drug_by_name.get(normalise_name(name))
 
-    def drug_class(self, name: str) -> Optional[DrugClass]:
+    def drug_class(self, name: str) -> DrugClass | None:
         """The class with this exact name or alias."""
         return self.class_by_name.get(normalise_name(name))
 
-    def members(self, drug_class: DrugClass) -> List[Drug]:
+    def members(self, drug_class: DrugClass) -> list[Drug]:
         """The drugs of a class, in file order."""
         return [d for d in self.drugs.values() if d.drug_class == drug_class.id]
 
-    def route_phrases(self, drug: Drug) -> List[str]:
+    def route_phrases(self, drug: Drug) -> list[str]:
         """Plain phrases for how a drug is given."""
         return [self.routes[r] for r in drug.routes]
 
@@ -177,7 +176,7 @@ def load_drug_file(path: Path = DRUGS_FILE) -> DrugCatalog:
         raise DrugDataError(f"{path}: {problems}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_catalog() -> DrugCatalog:
     """The project's drug catalogue, loaded once."""
     return load_drug_file(DRUGS_FILE)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable, List, Optional
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -37,7 +37,7 @@ class CleanText:
     had_markup: bool
 
 
-def sanitise(raw: Optional[str], max_chars: int = MAX_CHARS) -> CleanText:
+def sanitise(raw: str | None, max_chars: int = MAX_CHARS) -> CleanText:
     """Drop tags, scripts and control characters, collapse spaces, cap the length."""
     text = raw or ""
     too_long = len(text) > max_chars
@@ -59,13 +59,13 @@ class LanguageHints:
     foreign_words: frozenset
 
     @classmethod
-    def from_file(cls, path: Path = LANGUAGE_FILE) -> "LanguageHints":
+    def from_file(cls, path: Path = LANGUAGE_FILE) -> LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
         return cls(frozenset(words))
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_language_hints() -> LanguageHints:
     return LanguageHints.from_file(LANGUAGE_FILE)
 
@@ -90,7 +90,7 @@ class Vocabulary:
             return False
         return process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=self.MIN_SCORE) is not None
 
-    def unknown(self, words: Iterable[str]) -> List[str]:
+    def unknown(self, words: Iterable[str]) -> list[str]:
         """The words long enough to be a name that are neither known nor close to a known word."""
         return [w for w in words if len(w) >= self.MIN_FUZZY_LENGTH and not self.knows(w)]
 
@@ -111,8 +111,8 @@ def classify(
     clean: CleanText,
     vocabulary: Vocabulary,
     names_something_known: bool = False,
-    hints: Optional[LanguageHints] = None,
-) -> Optional[str]:
+    hints: LanguageHints | None = None,
+) -> str | None:
     """The kind of unusable input this is, or None when the NLU answer can stand.
 
     `vocabulary` holds the English words of the training data; `names_something_known`

@@ -9,7 +9,7 @@ gibberish). So safety holds even when the statistical model is wrong.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,18 +44,18 @@ class InputCleaner(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "InputCleaner":
+    ) -> InputCleaner:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training examples are the project's own text: left as written."""
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             raw = message.get(TEXT) or ""
             clean = sanitise(raw)
@@ -65,11 +65,55 @@ class InputCleaner(GraphComponent):
         return messages
 
 
+# A general topic question (or an unclear one) that names a drug is a question about that drug.
+DRUG_INTENT_FOR_TOPIC = {
+    "treatment": "ask_drug_what",
+    "side_effect": "ask_drug_side_effects",
+    "nlu_fallback": "ask_drug_what",
+}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DrugQuestionRouter(GraphComponent):
+    """Turns a general treatment or side-effect question that names a drug into a drug question.
+
+    "what kind of chemo is eribulin" is about eribulin, not chemotherapy in general.
+    """
+
+    def __init__(self) -> None:
+        self.drug_matcher = DrugMatcher(default_catalog())
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DrugQuestionRouter:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            topic = (message.get(INTENT) or {}).get("name")
+            if topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(message.get(TEXT) or "").drug:
+                _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
+        return messages
+
+
+def _set_intent(message: Message, name: str) -> None:
+    """Make `name` the top intent with full confidence, keeping the rest of the ranking."""
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    top = {"name": name, "confidence": 1.0}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyGuard(GraphComponent):
     """Overrides the predicted intent for safety findings and unusable input."""
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: Set[str]) -> None:
+    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: set[str]) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = Vocabulary(vocabulary)
@@ -79,22 +123,22 @@ class SafetyGuard(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SafetyGuard":
+    ) -> SafetyGuard:
         return cls(model_storage, resource, set())
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SafetyGuard":
+    ) -> SafetyGuard:
         with model_storage.read_from(resource) as directory:
             vocabulary = set(json.loads((directory / _VOCABULARY_FILE).read_text(encoding="utf-8")))
         return cls(model_storage, resource, vocabulary)
@@ -110,14 +154,14 @@ class SafetyGuard(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = self._override(message)
             if intent:
-                self._set_intent(message, intent)
+                _set_intent(message, intent)
         return messages
 
-    def _override(self, message: Message) -> Optional[str]:
+    def _override(self, message: Message) -> str | None:
         raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
         clean: CleanText = message.get(CLEANING) or sanitise(raw)
         finding = self.detector.detect(raw)
@@ -133,10 +177,3 @@ class SafetyGuard(GraphComponent):
             message.set(SAFETY, {"category": "input", "rule": problem}, add_to_output=True)
             return INTENT_FOR_INPUT
         return None
-
-    @staticmethod
-    def _set_intent(message: Message, name: str) -> None:
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-        top = {"name": name, "confidence": 1.0}
-        message.set(INTENT, top, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

@@ -8,8 +8,8 @@ the path `config.yml` gives to SpacyNLP. Nothing is downloaded.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List
 
 import spacy
 from spacy.language import Language
@@ -18,17 +18,18 @@ from bot.drugs import DrugCatalog, default_catalog
 from bot.paths import SPACY_PIPELINE_DIR
 from bot.subtypes import load_subtypes
 
-def _token_pattern(nlp: Language, phrase: str) -> List[dict]:
+
+def _token_pattern(nlp: Language, phrase: str) -> list[dict]:
     return [{"LOWER": token.lower_} for token in nlp.make_doc(phrase)]
 
 
-def ruler_patterns(nlp: Language, catalog: DrugCatalog, subtypes: Dict[str, List[str]]) -> List[dict]:
+def ruler_patterns(nlp: Language, catalog: DrugCatalog, subtypes: dict[str, list[str]]) -> list[dict]:
     """Entity-ruler patterns for every drug name, class name and subtype name."""
 
-    def patterns(label: str, ent_id: str, phrases: Iterable[str]) -> List[dict]:
+    def patterns(label: str, ent_id: str, phrases: Iterable[str]) -> list[dict]:
         return [{"label": label, "id": ent_id, "pattern": _token_pattern(nlp, p)} for p in phrases]
 
-    result: List[dict] = []
+    result: list[dict] = []
     for drug in catalog.drugs.values():
         result += patterns("drug", drug.generic, drug.names)
     for drug_class in catalog.classes.values():
@@ -38,7 +39,7 @@ def ruler_patterns(nlp: Language, catalog: DrugCatalog, subtypes: Dict[str, List
     return result
 
 
-def build_pipeline(catalog: DrugCatalog | None = None, subtypes: Dict[str, List[str]] | None = None) -> Language:
+def build_pipeline(catalog: DrugCatalog | None = None, subtypes: dict[str, list[str]] | None = None) -> Language:
     """A blank English pipeline whose entity ruler knows the project's drugs and subtypes."""
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": None, "overwrite_ents": True})

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Dict, List, Optional, Pattern, Tuple
+from re import Pattern
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -44,16 +44,16 @@ class _Rule:
     category: str
     rule_id: str
     label: str
-    patterns: Tuple[Pattern[str], ...]
+    patterns: tuple[Pattern[str], ...]
 
 
 class SafetyDetector:
     """Matches the safety patterns of one data file against user messages."""
 
-    def __init__(self, data: Dict) -> None:
+    def __init__(self, data: dict) -> None:
         self.vocabulary = sorted({w.lower() for w in data.get("vocabulary", [])})
         self._vocabulary_set = set(self.vocabulary)
-        self.rules: List[_Rule] = [
+        self.rules: list[_Rule] = [
             _Rule(category, rule["id"], rule["label"], tuple(re.compile(p, re.I) for p in rule["patterns"]))
             for category in CATEGORIES
             for rule in data.get(category, [])
@@ -61,7 +61,7 @@ class SafetyDetector:
         self.harmless_frames = tuple(re.compile(p, re.I) for p in data.get("harmless_frames", []))
 
     @classmethod
-    def from_file(cls, path: Path = SAFETY_FILE) -> "SafetyDetector":
+    def from_file(cls, path: Path = SAFETY_FILE) -> SafetyDetector:
         return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
 
     def normalise(self, text: str) -> str:
@@ -78,7 +78,7 @@ class SafetyDetector:
         best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SCORE)
         return best[0] if best else word
 
-    def findings(self, text: str) -> List[SafetyFinding]:
+    def findings(self, text: str) -> list[SafetyFinding]:
         """Every rule that matches, most urgent category first."""
         normalised = self.normalise(text)
         return [
@@ -87,13 +87,13 @@ class SafetyDetector:
             if any(p.search(normalised) for p in rule.patterns)
         ]
 
-    def detect(self, text: str) -> Optional[SafetyFinding]:
+    def detect(self, text: str) -> SafetyFinding | None:
         """The most urgent finding in `text`, or None."""
         found = self.findings(text)
         return found[0] if found else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_detector() -> SafetyDetector:
     """The project's detector, loaded once from data/safety.yml."""
     return SafetyDetector.from_file(SAFETY_FILE)

@@ -1,9 +1,8 @@
 """Breast cancer subtypes: the names patients use, from data/subtypes.yml."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -14,17 +13,17 @@ from bot.paths import SUBTYPES_FILE
 _MIN_SCORE = 88
 
 
-def load_subtypes(path: Path = SUBTYPES_FILE) -> Dict[str, List[str]]:
+def load_subtypes(path: Path = SUBTYPES_FILE) -> dict[str, list[str]]:
     """Subtype key -> the names patients use for it."""
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))["subtypes"]
 
 
-@lru_cache(maxsize=None)
-def _alias_index() -> Dict[str, str]:
+@cache
+def _alias_index() -> dict[str, str]:
     return {normalise_name(alias): key for key, aliases in load_subtypes().items() for alias in aliases}
 
 
-def subtype_key(text: str) -> Optional[str]:
+def subtype_key(text: str) -> str | None:
     """The subtype a text names ('tripple negative' -> 'triple_negative'), or None."""
     words = normalise_name(text).split()
     index = _alias_index()

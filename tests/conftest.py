@@ -7,8 +7,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List
 
 import pytest
 import requests
@@ -35,7 +35,7 @@ def server_env() -> dict:
     return env
 
 
-def wait_until(check, timeout: float, what: str, procs: List[subprocess.Popen]) -> None:
+def wait_until(check, timeout: float, what: str, procs: list[subprocess.Popen]) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for proc in procs:
@@ -57,7 +57,7 @@ class Servers:
         self.workdir = workdir
         self.rasa_port = free_port()
         self.actions_port = free_port()
-        self.procs: List[subprocess.Popen] = []
+        self.procs: list[subprocess.Popen] = []
         self.endpoints = workdir / "endpoints.yml"
         self.tracker_db = workdir / "tracker.db"
 
