@@ -8,6 +8,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
+WEB_PORT ?= 8080
 
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
@@ -15,11 +16,16 @@ export PYTHONPATH := $(CURDIR)
 export SANIC_HOST ?= 127.0.0.1
 
 # Everything that shapes the trained model.
-MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/*.py)
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(filter-out bot/channels.py,$(wildcard bot/*.py))
 MODEL_STAMP := models/.trained
 SPACY_PIPELINE := .build/spacy_mbc/meta.json
+# The endpoints `make run` uses: endpoints.yml, changed by DB_URL / REDIS_URL (python -m bot.deploy).
+ENDPOINTS := .build/endpoints.yml
+# The credentials `make run` / `make serve` use: credentials.yml plus the Telegram and Slack
+# channels whose environment variables are set (python -m bot.channels; README).
+CREDENTIALS := .build/credentials.yml
 
-.PHONY: help install train run chat test lint validate unit stories audit nlu-report clean
+.PHONY: help install train run chat test lint validate unit stories audit nlu-report clean report safety-report scale prune bench serve web-install
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -48,16 +54,46 @@ $(MODEL_STAMP): $(SPACY_PIPELINE) $(MODEL_INPUTS)
 	$(RASA) train --fixed-model-name mbc-assistant
 	@touch $@
 
-run: train ## Serve the action server (:5055) and Rasa's REST channel (:5005) until Ctrl-C
+run: train ## Serve the action server (:5055) and Rasa's REST channel (:5005) until Ctrl-C; DB_URL=postgresql://... for PostgreSQL
+	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.deploy --out $(ENDPOINTS)
+	@$(PY) -m bot.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.channels $(CREDENTIALS)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
-	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --credentials credentials.yml --endpoints endpoints.yml; \
+	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --credentials $(CREDENTIALS) --endpoints $(ENDPOINTS); \
 	wait
 
+serve: train web-install ## The web page on http://127.0.0.1:8080 (WEB_PORT), Rasa with socket.io on :5005, until Ctrl-C
+	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.deploy --out $(ENDPOINTS)
+	@$(PY) -m bot.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.channels $(CREDENTIALS)
+	@echo "MBC Info Assistant: open http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops it)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
+	$(PY) -m http.server $(WEB_PORT) --bind 127.0.0.1 --directory web & \
+	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --cors http://127.0.0.1:$(WEB_PORT) \
+	  --credentials $(CREDENTIALS) --endpoints $(ENDPOINTS)
+
+web-install: web/node_modules/.package-lock.json ## npm ci in web/ (socket.io-client for the page, pinned by package-lock.json)
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 chat: train ## Install, train if needed, start the action server and open rasa shell
+	@$(PY) -m bot.preflight
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) shell
+
+scale: train ## PostgreSQL + Redis + 2 rasa run behind nginx on 127.0.0.1:8000 (SCALE_PORT), until Ctrl-C
+	$(PY) -m bot.scale
+
+prune: $(VENV)/.installed ## Delete tracker events older than DAYS days (default 30) from the SQL tracker store
+	$(PY) -m bot.retention --days $(or $(DAYS),30)
+
+bench: train ## Load benchmark (Locust) against the starter bot, with RSS and training time (~10 min)
+	$(PY) -m bench.run
 
 test: lint validate unit stories audit ## Everything CI runs
 
@@ -67,11 +103,17 @@ lint: $(VENV)/.installed ## ruff
 validate: $(VENV)/.installed ## rasa data validate, warnings are errors
 	$(RASA) data validate --fail-on-warnings
 
-unit: train ## pytest: units, and the trained assistant over the REST channel
+unit: train web-install ## pytest: units, and the trained assistant over REST, socket.io (web page), Telegram, Slack, shell
 	$(PY) -m pytest
 
 stories: train ## rasa test core on tests/test_stories.yml
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+
+report: $(VENV)/.installed ## Helpful rate by topic from the tracker store (DB_URL for PostgreSQL)
+	$(PY) -m bot.report
+
+safety-report: train ## Red-flag, crisis, dosing, harmless and bad-input counts through the REST channel
+	$(PY) -m pytest -q -s -p no:warnings tests/test_safety_rest.py tests/test_bad_input.py | grep -A12 -E "safety counts|passed|failed"
 
 audit: $(VENV)/.installed ## Content audit: answers, reading grade, sources, drugs, review dates
 	$(PY) -m bot.audit

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.drug_matcher import DrugMatch, DrugMatcher
 from bot.drugs import Drug, DrugClass, default_catalog
 from bot.subtypes import subtype_key
+from bot.topics import source_of, topic_titles
 
 CATALOG = default_catalog()
 MATCHER = DrugMatcher(CATALOG)
@@ -26,6 +27,13 @@ RESPONSE_FOR_INTENT = {
     "ask_drug_who": "utter_drug_who",
 }
 UNKNOWN_WORDS = "unknown_words"  # set in the parse data by bot.nlu_components.SafetyGuard
+SAFETY = "safety"  # likewise: {"category": ..., "rule": ...} when the guard overrode the intent
+DRUG_INTENTS = set(RESPONSE_FOR_INTENT)
+FALLBACK = "nlu_fallback"
+FALLBACKS_BEFORE_HUMAN = 2
+MAX_TOPIC_BUTTONS = 3
+MIN_TOPIC_CONFIDENCE = 0.05
+META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custom meta payload
 
 
 def _reviewed(entry: Drug | DrugClass) -> str:
@@ -137,17 +145,139 @@ class ActionSource(Action):
         return []
 
 
+def user_intents(tracker: Tracker) -> list[str]:
+    """The intent of every user message of the conversation, oldest first."""
+    return [
+        (e.get("parse_data") or {}).get("intent", {}).get("name") or ""
+        for e in tracker.events
+        if e.get("event") == "user"
+    ]
+
+
+def fallbacks_in_a_row(tracker: Tracker) -> int:
+    count = 0
+    for intent in reversed(user_intents(tracker)):
+        if intent != FALLBACK:
+            break
+        count += 1
+    return count
+
+
+def full_topic(tracker: Tracker) -> str | None:
+    """'side_effect/nausea' for a curated answer, the entity of a chosen topic, else None."""
+    intent = tracker.latest_message.get("intent") or {}
+    if intent.get("full_retrieval_intent_name"):
+        return intent["full_retrieval_intent_name"]
+    # One ResponseSelector serves every retrieval intent, so its answer is under "default".
+    selected = ((tracker.latest_message.get("response_selector") or {}).get("default") or {}).get("response") or {}
+    key = selected.get("intent_response_key") or ""
+    if intent.get("name") and key.startswith(f"{intent['name']}/"):
+        return key
+    chosen = next(tracker.get_latest_entity_values("topic"), None)
+    return chosen if chosen in topic_titles() else None
+
+
+def bot_texts_since_user(tracker: Tracker) -> list[str]:
+    texts: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot" and event.get("text"):
+            texts.append(event["text"])
+    return list(reversed(texts))
+
+
+class ActionReplyMeta(Action):
+    """Closes every turn: a machine-readable payload for front ends, and a feedback prompt.
+
+    The payload says whether the turn was a red flag or a crisis, how many fallbacks the
+    conversation had, and the topic, drug and source of the answer. After a substantive
+    answer (a curated topic or a drug) it asks "Was this helpful?" and remembers the topic.
+    """
+
+    def name(self) -> str:
+        return "action_reply_meta"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        topic = full_topic(tracker)
+        drug = tracker.get_slot("drug") if intent in DRUG_INTENTS else None
+        texts = bot_texts_since_user(tracker)
+        source = next((s for s in map(source_of, texts) if s), None)
+        if tracker.get_latest_input_channel() in META_CHANNELS:
+            meta = {
+                "red_flag": intent == "red_flag",
+                "crisis": intent == "crisis",
+                "fallback_count": user_intents(tracker).count(FALLBACK),
+                "topic": topic or intent or None,
+                "drug": drug,
+                "source": source,
+            }
+            dispatcher.utter_message(json_message={"meta": meta})
+        # A new curated topic ends the drug thread: "its side effects" now needs a name.
+        events: list[EventType] = [SlotSet("drug", None)] if topic and not drug else []
+        if (topic or drug) and source:
+            dispatcher.utter_message(response="utter_ask_helpful")
+            events.append(SlotSet("last_topic", drug or topic))
+        return events
+
+
+class ActionAnswerTopic(Action):
+    """Answers the curated topic the patient picked from the offered buttons."""
+
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        topic = next(tracker.get_latest_entity_values("topic"), None)
+        response = f"utter_{topic}"
+        if topic and response in domain.get("responses", {}):
+            dispatcher.utter_message(response=response)
+        else:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
 class ActionFallback(Action):
-    """Explains unusable input, or asks to rephrase instead of guessing."""
+    """Explains unusable input; when unsure, offers the likeliest topics instead of guessing.
+
+    After two fallbacks in a row it offers a person to talk to.
+    """
 
     def name(self) -> str:
         return "action_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        problem = (tracker.latest_message.get("safety") or {}).get("rule")
+        problem = (tracker.latest_message.get(SAFETY) or {}).get("rule")
         response = f"utter_input_{problem}"
         if problem and response in domain.get("responses", {}):
             dispatcher.utter_message(response=response)
+        elif fallbacks_in_a_row(tracker) >= FALLBACKS_BEFORE_HUMAN:
+            dispatcher.utter_message(response="utter_offer_human")
+        elif problem != "gibberish" and (buttons := self._likely_topics(tracker)):
+            dispatcher.utter_message(response="utter_fallback_topics", buttons=buttons)
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []
+
+    @staticmethod
+    def _likely_topics(tracker: Tracker) -> list[dict[str, str]]:
+        """Buttons for the few curated answers or drug questions the model found likeliest."""
+        titles = topic_titles()
+        parse = tracker.latest_message
+        ranked = [(r.get("name"), r.get("confidence", 0.0)) for r in parse.get("intent_ranking") or []]
+        selector = ((parse.get("response_selector") or {}).get("default") or {}).get("ranking") or []
+        picks: list[str] = []
+        for name, confidence in ranked:
+            if confidence < MIN_TOPIC_CONFIDENCE:
+                continue
+            if name in titles:
+                picks.append(name)
+            else:
+                keys = [r.get("intent_response_key") or "" for r in selector]
+                picks += [k for k in keys if k.startswith(f"{name}/") and k in titles][:2]
+        buttons = []
+        for key in dict.fromkeys(picks):
+            payload = f"/choose_topic{json.dumps({'topic': key})}" if "/" in key else f"/{key}"
+            buttons.append({"title": titles[key], "payload": payload})
+        return buttons[:MAX_TOPIC_BUTTONS]

@@ -19,9 +19,11 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import action_fallback
 from bot.drug_matcher import DrugMatcher
 from bot.drugs import default_catalog
 from bot.input_guard import CleanText, Vocabulary, classify, sanitise, words_of
+from bot.questions import is_add_request
 from bot.safety import default_detector
 
 RAW_TEXT = "raw_text"
@@ -35,6 +37,10 @@ INTENT_FOR_SAFETY = {"crisis": "crisis", "red_flags": "red_flag", "dosing": "ask
 # key of the parse data to say what was wrong (empty, too long, not English, ...).
 INTENT_FOR_INPUT = "nlu_fallback"
 _VOCABULARY_FILE = "vocabulary.json"
+
+# Loading these components means Rasa is loading the model: from here on, a custom
+# action that cannot reach the action server answers politely instead of silently.
+action_fallback.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
@@ -71,13 +77,16 @@ DRUG_INTENT_FOR_TOPIC = {
     "side_effect": "ask_drug_side_effects",
     "nlu_fallback": "ask_drug_what",
 }
+ADD_QUESTION = "add_question"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DrugQuestionRouter(GraphComponent):
-    """Turns a general treatment or side-effect question that names a drug into a drug question.
+class IntentRouter(GraphComponent):
+    """Corrects the model's intent where the message's form leaves no doubt.
 
-    "what kind of chemo is eribulin" is about eribulin, not chemotherapy in general.
+    "add could I try immunotherapy to my list" is a request to save a question, whatever
+    its words are about; "what kind of chemo is eribulin" is about eribulin, not about
+    chemotherapy in general.
     """
 
     def __init__(self) -> None:
@@ -90,13 +99,16 @@ class DrugQuestionRouter(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> DrugQuestionRouter:
+    ) -> IntentRouter:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            text = message.get(TEXT) or ""
             topic = (message.get(INTENT) or {}).get("name")
-            if topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(message.get(TEXT) or "").drug:
+            if is_add_request(text):
+                _set_intent(message, ADD_QUESTION)
+            elif topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(text).drug:
                 _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
         return messages
 

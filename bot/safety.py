@@ -45,6 +45,17 @@ class _Rule:
     rule_id: str
     label: str
     patterns: tuple[Pattern[str], ...]
+    bare_mentions: tuple[Pattern[str], ...]  # skipped in impersonal information questions
+
+
+def _compile_rule(category: str, rule: dict) -> _Rule:
+    always, bare = [], []
+    for item in rule["patterns"]:
+        if isinstance(item, dict):
+            (bare if item.get("skip_info_questions") else always).append(re.compile(item["pattern"], re.I))
+        else:
+            always.append(re.compile(item, re.I))
+    return _Rule(category, rule["id"], rule["label"], tuple(always), tuple(bare))
 
 
 class SafetyDetector:
@@ -54,11 +65,18 @@ class SafetyDetector:
         self.vocabulary = sorted({w.lower() for w in data.get("vocabulary", [])})
         self._vocabulary_set = set(self.vocabulary)
         self.rules: list[_Rule] = [
-            _Rule(category, rule["id"], rule["label"], tuple(re.compile(p, re.I) for p in rule["patterns"]))
-            for category in CATEGORIES
-            for rule in data.get(category, [])
+            _compile_rule(category, rule) for category in CATEGORIES for rule in data.get(category, [])
         ]
-        self.harmless_frames = tuple(re.compile(p, re.I) for p in data.get("harmless_frames", []))
+        info = data.get("info_question") or {}
+        self._info_question = (
+            re.compile(rf"^(?!.*\b({info['person_words']})\b).*\b({info['info_words']})\b", re.I)
+            if info
+            else None
+        )
+
+    def is_info_question(self, normalised: str) -> bool:
+        """An impersonal question about a symptom ("is fever a side effect of X?")."""
+        return bool(self._info_question and self._info_question.search(normalised))
 
     @classmethod
     def from_file(cls, path: Path = SAFETY_FILE) -> SafetyDetector:
@@ -81,10 +99,12 @@ class SafetyDetector:
     def findings(self, text: str) -> list[SafetyFinding]:
         """Every rule that matches, most urgent category first."""
         normalised = self.normalise(text)
+        info_question = self.is_info_question(normalised)
         return [
             SafetyFinding(rule.category, rule.rule_id, rule.label)
             for rule in self.rules
             if any(p.search(normalised) for p in rule.patterns)
+            or (not info_question and any(p.search(normalised) for p in rule.bare_mentions))
         ]
 
     def detect(self, text: str) -> SafetyFinding | None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -51,10 +51,17 @@ def wait_until(check, timeout: float, what: str, procs: list[subprocess.Popen]) 
 
 
 class Servers:
-    """A running action server and `rasa run` with the REST channel."""
+    """A running action server and `rasa run` with the REST channel.
 
-    def __init__(self, workdir: Path) -> None:
+    Optionally with another credentials file, extra environment variables and extra `rasa run` arguments.
+    """
+
+    def __init__(self, workdir: Path, credentials: Path | None = None, env: dict[str, str] | None = None,
+                 rasa_args: Sequence[str] = ()) -> None:
         self.workdir = workdir
+        self.credentials = credentials or ROOT / "credentials.yml"
+        self.env = dict(server_env(), **(env or {}))
+        self.rasa_args = list(rasa_args)
         self.rasa_port = free_port()
         self.actions_port = free_port()
         self.procs: list[subprocess.Popen] = []
@@ -79,7 +86,7 @@ class Servers:
         log = open(self.workdir / "actions.log", "ab")
         self.actions = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
-            cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         self.procs.append(self.actions)
         wait_until(lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok,
@@ -91,8 +98,8 @@ class Servers:
         self.rasa = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(self.rasa_port),
              "--model", str(ROOT / "models"), "--endpoints", str(self.endpoints),
-             "--credentials", str(ROOT / "credentials.yml")],
-            cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT,
+             "--credentials", str(self.credentials), *self.rasa_args],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         self.procs.append(self.rasa)
         wait_until(lambda: requests.post(f"{self.url}/webhooks/rest/webhook",
@@ -156,3 +163,60 @@ def chat(servers: Servers) -> Chat:
 @pytest.fixture
 def new_chat(servers: Servers):
     return lambda: Chat(servers.url)
+
+
+class ChannelServers:
+    """The assistant with socket.io (CORS open to a page on ``web_port``), Telegram and Slack on local fakes."""
+
+    telegram_token = "123456789:AAE-test-token-for-the-local-fake"
+    telegram_bot_name = "mbc_info_test_bot"
+    slack_token = "xoxb-test-token-for-the-local-fake"
+    slack_signing_secret = "test-signing-secret"
+
+    def __init__(self, workdir: Path) -> None:
+        from fakes.slack_api import FakeSlackAPI
+        from fakes.telegram_api import FakeTelegramAPI
+
+        self.telegram = FakeTelegramAPI(self.telegram_token, self.telegram_bot_name)
+        self.slack = FakeSlackAPI(self.slack_token)
+        self.web_port = free_port()
+        self.env = {
+            "TELEGRAM_TOKEN": self.telegram_token, "TELEGRAM_BOT_NAME": self.telegram_bot_name,
+            "TELEGRAM_WEBHOOK_URL": "https://assistant.invalid/webhooks/telegram/webhook",
+            "TELEGRAM_API_URL": self.telegram.url,
+            "SLACK_TOKEN": self.slack_token, "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+            "SLACK_API_URL": self.slack.api_url,
+        }
+        credentials = workdir / "credentials.yml"
+        # The same command `make run` / `make serve` use to add the channels set in the environment.
+        subprocess.run([sys.executable, "-m", "bot.channels", str(credentials)], cwd=ROOT, check=True,
+                       env=dict(server_env(), **self.env))
+        self.servers = Servers(workdir, credentials, self.env, ["--cors", self.web_origin])
+
+    @property
+    def web_origin(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def start(self) -> None:
+        self.telegram.start()
+        self.slack.start()
+        self.servers.start_actions()
+        self.servers.start_rasa()
+
+    def stop(self) -> None:
+        self.servers.stop_all()
+        for fake in (self.telegram, self.slack):
+            if fake.thread.is_alive():
+                fake.stop()
+
+
+@pytest.fixture(scope="session")
+def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
+    """One more assistant, with every channel on: for the web page, Telegram and Slack tests."""
+    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+    running = ChannelServers(tmp_path_factory.mktemp("channels"))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()

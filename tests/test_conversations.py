@@ -68,3 +68,34 @@ def test_the_source_of_a_drug_answer(chat):
     chat.say("what is capecitabine")
     reply = chat.say("where does that information come from?")
     assert "capecitabine" in reply and "source" in reply
+
+
+def test_feedback_is_stored_and_reported(servers, chat):
+    """'Was this helpful?' follows an answer; the answer lands in the report, by topic."""
+    from bot.report import helpful_by_topic
+
+    reply = chat.say("what is letrozole")
+    assert "was this helpful?" in reply
+    assert "thank you for telling me" in chat.say("/feedback_helpful")
+    reply = chat.say("how do I cope with nausea")
+    assert "was this helpful?" in reply
+    chat.say("/feedback_not_helpful")
+    counts = helpful_by_topic(f"sqlite:///{servers.tracker_db}")
+    assert counts["letrozole"][True] >= 1
+    assert counts["side_effect/nausea"][False] >= 1
+
+
+def test_two_fallbacks_in_a_row_offer_a_person(chat):
+    assert re.search(r"not sure i understood", chat.say("zzkq vlorp"))
+    assert "1-800-227-2345" in chat.say("wumble frax quonk")
+
+
+def test_every_reply_carries_the_meta_payload(chat):
+    def meta(text: str) -> dict:
+        return next(m["custom"]["meta"] for m in chat.send(text) if "custom" in m)
+
+    assert meta("I can't breathe")["red_flag"] is True
+    assert meta("I want to end my life")["crisis"] is True
+    drug = meta("what is anastrozole")
+    assert drug["drug"] == "anastrozole" and drug["source"] and drug["red_flag"] is False
+    assert meta("zxqv blorf wibble")["fallback_count"] >= 1

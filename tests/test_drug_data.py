@@ -59,3 +59,14 @@ def test_an_unreadable_file_is_named(tmp_path):
     path = tmp_path / "missing.yml"
     with pytest.raises(DrugDataError, match="missing.yml"):
         load_drug_file(path)
+
+
+def test_every_drug_answer_fits_a_phone_screen():
+    """Drug answers leave room for the feedback prompt and meta payload within 1,000 characters."""
+    from actions.actions import drug_fields
+
+    responses = yaml.safe_load((DRUGS_FILE.parent.parent / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    for drug in default_catalog().drugs.values():
+        for name in ("utter_drug_what", "utter_drug_route", "utter_drug_side_effects", "utter_drug_who"):
+            text = responses[name][0]["text"].format(**drug_fields(drug))
+            assert len(text) <= 720, (drug.generic, name, len(text))

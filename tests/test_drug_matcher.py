@@ -54,3 +54,24 @@ def test_ordinary_words_are_not_drugs():
     matcher = DrugMatcher(default_catalog())
     for text in ["I feel tired today", "total", "letter", "exercise", "tomorrow", "heaven", "camera"]:
         assert not matcher.match(text).found, text
+
+
+def test_two_equally_likely_drugs_are_ambiguous():
+    """A misspelling one edit away from two drugs' names returns both, so the assistant asks."""
+    import datetime as dt
+
+    from bot.drugs import DrugCatalog, DrugFile
+
+    def drug(name: str) -> dict:
+        return {"generic": name, "class": "c", "routes": ["pill"], "who_for": "x", "how_it_works": "x",
+                "side_effects": ["x"], "warnings": ["x"], "sources": ["x"], "last_reviewed": dt.date(2026, 1, 1)}
+
+    data = DrugFile.parse_obj({
+        "routes": {"pill": "a pill"},
+        "classes": [
+            {"id": "c", "name": "c", "what_it_is": "x", "sources": ["x"], "last_reviewed": dt.date(2026, 1, 1)}
+        ],
+        "drugs": [drug("bexarotine"), drug("bexarotane")],
+    })
+    match = DrugMatcher(DrugCatalog(data)).match("is bexarotene a pill")
+    assert match.ambiguous and {d.generic for d in match.candidates} == {"bexarotine", "bexarotane"}

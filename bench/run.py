@@ -1,0 +1,255 @@
+"""`make bench`: load, latency, memory and training time of the assistant, beside Rasa's starter bot.
+
+Both bots run the same way (`rasa run`, REST channel, SQLite tracker store in a temp
+folder, 127.0.0.1) and get the same Locust load (bench/locustfile.py) in the same run:
+1, 10, 20 and 50 concurrent conversations, BENCH_SECONDS (25) each. The starter bot
+(`rasa init --no-prompt`) lives in .build/starter-bot, trained once. Training times are
+cached in .build/bench/ and measured again only when the inputs change.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import yaml
+
+from bot.scale import free_port, server_env, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+OUT = ROOT / ".build" / "bench"
+BENCH_VENV = ROOT / ".build" / "bench-venv"
+STARTER = ROOT / ".build" / "starter-bot"
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+STEPS = [int(n) for n in os.environ.get("BENCH_USERS", "1,10,20,50").split(",")]
+STEP_SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
+TRAIN_INPUTS = ["config.yml", "domain.yml", "data/**/*.yml", "bot/*.py", ".build/spacy_mbc/meta.json"]
+TARGETS = "at 20: msg/s >= 2x starter and p95 <= 400 ms; at 50: 0 errors, 0 cross-talk; RSS <= 1.5 GB; train <= 4 min"
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+def digest(patterns: list[str], base: Path = ROOT) -> str:
+    sha = hashlib.sha256()
+    for path in sorted({p for pattern in patterns for p in base.glob(pattern) if p.is_file()}):
+        sha.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
+def cached(name: str, key: str, measure) -> float:
+    """A measured number, reused while `key` (a digest of its inputs) is unchanged."""
+    path = OUT / f"{name}.json"
+    if path.exists():
+        saved = json.loads(path.read_text())
+        if saved.get("key") == key:
+            return saved["value"]
+    value = measure()
+    path.write_text(json.dumps({"key": key, "value": value}))
+    return value
+
+
+def ensure_bench_venv() -> Path:
+    requirements = BENCH / "requirements.txt"
+    stamp = BENCH_VENV / ".installed"
+    if not stamp.exists() or stamp.read_text() != requirements.read_text():
+        log("installing the benchmark's venv (.build/bench-venv)")
+        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+        subprocess.run([str(BENCH_VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                        "-r", str(requirements)], check=True)
+        stamp.write_text(requirements.read_text())
+    return BENCH_VENV / "bin"
+
+
+def timed(args: list[str], cwd: Path, log_name: str) -> float:
+    start = time.monotonic()
+    with open(OUT / log_name, "wb") as log_file:
+        subprocess.run(args, cwd=cwd, env=server_env(), check=True, stdout=log_file, stderr=subprocess.STDOUT)
+    return time.monotonic() - start
+
+
+def starter_bot() -> float:
+    """Create and train Rasa's starter bot once; its training time (s)."""
+    def create() -> float:
+        shutil.rmtree(STARTER, ignore_errors=True)
+        STARTER.mkdir(parents=True)
+        log("creating and training Rasa's starter bot (rasa init --no-prompt), once")
+        start = time.monotonic()
+        with open(OUT / "starter-init.log", "wb") as init_log:
+            subprocess.run([RASA, "init", "--no-prompt", "--init-dir", str(STARTER)], cwd=STARTER, env=server_env(),
+                           check=True, stdout=init_log, stderr=subprocess.STDOUT)
+        elapsed = time.monotonic() - start
+        if not list((STARTER / "models").glob("*.tar.gz")):
+            raise RuntimeError("rasa init made no model")
+        return elapsed
+    if not list((STARTER / "models").glob("*.tar.gz")):
+        (OUT / "starter_train.json").unlink(missing_ok=True)
+    return cached("starter_train", "rasa init 3.6", create)
+
+
+def full_train_time() -> float:
+    """`rasa train --force` of the assistant, into a temp folder (models/ stays as it is)."""
+    def measure() -> float:
+        log("timing a full `rasa train --force` of the assistant (inputs changed since the last bench)")
+        with tempfile.TemporaryDirectory() as out:
+            return timed([RASA, "train", "--force", "--out", out, "--fixed-model-name", "bench"], ROOT, "train.log")
+    return cached("full_train", digest(TRAIN_INPUTS), measure)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@dataclass
+class Bot:
+    """One bot served by `rasa run` (and its action server, if it has custom actions)."""
+
+    name: str
+    project: Path
+    actions: bool
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mbc-bench-")))
+    procs: list[subprocess.Popen] = field(default_factory=list)
+    load_seconds: float = 0.0
+
+    def start(self) -> None:
+        port, actions_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        endpoints = {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")}}
+        if self.actions:
+            endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+            self.actions_proc = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port",
+                                             str(actions_port)], "actions.log")
+            wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, 60,
+                       "action server", self.procs)
+        (self.workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
+        (self.workdir / "credentials.yml").write_text("rest:\n")
+        start = time.monotonic()
+        self.rasa_proc = self._spawn([RASA, "run", "-i", "127.0.0.1", "-p", str(port), "--model", "models",
+                                      "--endpoints", str(self.workdir / "endpoints.yml"),
+                                      "--credentials", str(self.workdir / "credentials.yml")], "rasa.log")
+        wait_until(lambda: requests.get(self.url, timeout=5).ok, 300, f"{self.name} rasa run", self.procs)
+        self.load_seconds = time.monotonic() - start
+        for text in ["hi", "what is letrozole", "how is it given?", "what does remission mean", "thanks"]:
+            requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": "warmup", "message": text}, timeout=60)
+
+    def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen:
+        log_file = open(self.workdir / log_name, "ab")  # noqa: SIM115 - the process owns it
+        proc = subprocess.Popen(args, cwd=self.project, env=server_env(), stdout=log_file, stderr=subprocess.STDOUT)
+        self.procs.append(proc)
+        return proc
+
+    def rss_mb(self) -> dict[str, float]:
+        rss = {"rasa": peak_rss_mb(self.rasa_proc.pid)}
+        if self.actions:
+            rss["actions"] = peak_rss_mb(self.actions_proc.pid)
+        return rss
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def load_step(venv_bin: Path, url: str, users: int, seconds: int) -> dict:
+    """One Locust run; latency percentiles (ms), throughput (msg/s) and the counts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = Path(tmp) / "counts.json"
+        subprocess.run([str(venv_bin / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless", "--only-summary",
+                        "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", "30",
+                        "--host", url, "--csv", f"{tmp}/step", "--loglevel", "ERROR"],
+                       env=dict(os.environ, BENCH_COUNTS=str(counts)), check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 120)
+        with open(f"{tmp}/step_stats.csv", newline="") as f:
+            row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+        extra = json.loads(counts.read_text()) if counts.exists() else {"empty": -1, "cross_talk": -1}
+    return {"users": users, "requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
+            "msg_s": float(row["Requests/s"]), "p50": float(row["50%"]), "p95": float(row["95%"]),
+            "p99": float(row["99%"]), "empty": extra["empty"], "cross_talk": extra["cross_talk"]}
+
+
+def measure(bot: Bot, venv_bin: Path) -> dict:
+    log(f"{bot.name}: starting rasa run")
+    bot.start()
+    try:
+        steps = []
+        for users in STEPS:
+            log(f"{bot.name}: {users} concurrent conversations for {STEP_SECONDS} s")
+            steps.append(load_step(venv_bin, bot.url, users, STEP_SECONDS))
+        return {"steps": steps, "rss": bot.rss_mb(), "load_s": bot.load_seconds}
+    finally:
+        bot.stop()
+
+
+def table(ours: dict, starter: dict, train_s: float, starter_train_s: float) -> str:
+    lines = [f"{'conversations':>13} | {'bot':<9} | {'msg/s':>6} | {'p50 ms':>6} | {'p95 ms':>6} | {'p99 ms':>6} | "
+             f"{'errors':>6} | {'empty':>5} | {'cross-talk':>10} | msg/s ratio"]
+    lines.append("-" * len(lines[0]))
+    for mine, theirs in zip(ours["steps"], starter["steps"], strict=True):
+        for label, step in (("assistant", mine), ("starter", theirs)):
+            ratio = f"{mine['msg_s'] / theirs['msg_s']:.2f}x" if label == "assistant" and theirs["msg_s"] else ""
+            lines.append(f"{step['users']:>13} | {label:<9} | {step['msg_s']:>6.1f} | {step['p50']:>6.0f} | "
+                         f"{step['p95']:>6.0f} | {step['p99']:>6.0f} | {step['errors']:>6} | {step['empty']:>5} | "
+                         f"{step['cross_talk']:>10} | {ratio}")
+    total = sum(ours["rss"].values())
+    lines.append("-" * len(lines[0]))
+    lines.append(f"peak RSS MB   | assistant: rasa {ours['rss']['rasa']:.0f} + actions {ours['rss']['actions']:.0f} "
+                 f"= {total:.0f} | starter: rasa {starter['rss']['rasa']:.0f}")
+    lines.append(f"model load s  | assistant: {ours['load_s']:.1f} | starter: {starter['load_s']:.1f}  "
+                 "(rasa run start until it serves)")
+    lines.append(f"full train s  | assistant: {train_s:.0f} (rasa train --force) | starter: {starter_train_s:.0f} "
+                 "(rasa init)")
+    at20 = next((s for s in ours["steps"] if s["users"] == 20), None)
+    s20 = next((s for s in starter["steps"] if s["users"] == 20), None)
+    at50 = next((s for s in ours["steps"] if s["users"] == 50), None)
+    checks = []
+    if at20 and s20:
+        checks.append(("20: msg/s >= 2x starter", at20["msg_s"] >= 2 * s20["msg_s"]))
+        checks.append(("20: p95 <= 400 ms", at20["p95"] <= 400))
+    if at50:
+        clean = at50["errors"] == at50["empty"] == at50["cross_talk"] == 0
+        checks.append(("50: 0 errors, 0 empty, 0 cross-talk", clean))
+    checks += [("RSS <= 1.5 GB", total <= 1536), ("full train <= 4 min", train_s <= 240)]
+    lines.append("targets       | " + "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    venv_bin = ensure_bench_venv()
+    starter_train_s = starter_bot()
+    ours = measure(Bot("assistant", ROOT, actions=True), venv_bin)
+    starter = measure(Bot("starter", STARTER, actions=False), venv_bin)
+    train_s = full_train_time()
+    result = table(ours, starter, train_s, starter_train_s)
+    (OUT / "results.json").write_text(json.dumps({"assistant": ours, "starter": starter, "train_s": train_s,
+                                                  "starter_train_s": starter_train_s}, indent=1))
+    (OUT / "results.txt").write_text(result + "\n")
+    print(f"\nLoad: Locust, REST channel, {STEP_SECONDS} s per step, no think time; both bots with the same SQLite "
+          f"tracker store, on this {os.cpu_count()}-core machine (load average {os.getloadavg()[0]:.1f}).\n")
+    print(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

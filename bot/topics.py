@@ -1,0 +1,24 @@
+"""Topic names: button titles for curated answers, and the source line of an answer."""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+
+from bot.paths import DATA_DIR
+
+TOPIC_TITLES_FILE = DATA_DIR / "topic_titles.yml"
+_SOURCE_LINE = re.compile(r"^Source: (?P<orgs>.+?)(?: · Reviewed .*)?$", re.M)
+
+
+@cache
+def topic_titles() -> dict[str, str]:
+    """Topic key ('side_effect/nausea' or an intent name) -> short title."""
+    return yaml.safe_load(TOPIC_TITLES_FILE.read_text(encoding="utf-8"))
+
+
+def source_of(text: str) -> str | None:
+    """The organisations named on an answer's 'Source:' line, if it has one."""
+    match = _SOURCE_LINE.search(text or "")
+    return match["orgs"] if match else None
