@@ -11,6 +11,8 @@ ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 
 export RASA_TELEMETRY_ENABLED := false
+# Rasa 3.6's dependencies print pages of deprecation warnings; they say nothing to a user.
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export PYTHONPATH := $(CURDIR)
 # The action server binds to loopback unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
@@ -81,10 +83,11 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@touch $@
 
 chat: train ## Install, train if needed, start the action server and open rasa shell
-	@$(PY) -m bot.preflight
+	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.deploy --out $(ENDPOINTS)
+	@$(PY) -m bot.preflight --endpoints $(ENDPOINTS)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
-	$(RASA) shell
+	$(RASA) shell -i 127.0.0.1 -p $(RASA_PORT) --endpoints $(ENDPOINTS)
 
 scale: train ## PostgreSQL + Redis + 2 rasa run behind nginx on 127.0.0.1:8000 (SCALE_PORT), until Ctrl-C
 	$(PY) -m bot.scale
@@ -98,7 +101,7 @@ bench: train ## Load benchmark (Locust) against the starter bot, with RSS and tr
 test: lint validate unit stories audit ## Everything CI runs
 
 lint: $(VENV)/.installed ## ruff
-	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests bench
 
 validate: $(VENV)/.installed ## rasa data validate, warnings are errors
 	$(RASA) data validate --fail-on-warnings
@@ -118,11 +121,13 @@ safety-report: train ## Red-flag, crisis, dosing, harmless and bad-input counts 
 audit: $(VENV)/.installed ## Content audit: answers, reading grade, sources, drugs, review dates
 	$(PY) -m bot.audit
 
-nlu-report: train ## Held-out NLU scores and 5-fold cross-validation (slow)
+nlu-report: train ## Held-out NLU scores, 5-fold cross-validation and fallback threshold (slow, ~10 min)
 	$(RASA) test nlu --nlu tests/nlu_heldout.yml --out results/nlu_heldout
-	$(PY) -m bot.crossval_config > .build/config_crossval.yml
-	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --config .build/config_crossval.yml --out results/nlu_crossval
+	@mkdir -p .build && $(PY) -m bot.crossval_config > .build/config_crossval.yml
+	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --config .build/config_crossval.yml \
+	  --successes --out results/nlu_crossval
 	$(PY) -m bot.nlu_report results/nlu_heldout results/nlu_crossval
+	$(PY) -m bot.tune_fallback results/nlu_crossval
 
 clean: ## Remove trained models and build output
 	rm -rf models .build results .rasa

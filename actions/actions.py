@@ -34,6 +34,7 @@ FALLBACKS_BEFORE_HUMAN = 2
 MAX_TOPIC_BUTTONS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
 META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custom meta payload
+NO_FEEDBACK_CHANNELS = {"cmdline"}  # rasa shell turns buttons into a blocking prompt
 
 
 def _reviewed(entry: Drug | DrugClass) -> str:
@@ -201,9 +202,10 @@ class ActionReplyMeta(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic = full_topic(tracker)
-        drug = tracker.get_slot("drug") if intent in DRUG_INTENTS else None
         texts = bot_texts_since_user(tracker)
         source = next((s for s in map(source_of, texts) if s), None)
+        # Only an answered drug question is about a drug (not "which medicine did you mean?").
+        drug = tracker.get_slot("drug") if intent in DRUG_INTENTS and source else None
         if tracker.get_latest_input_channel() in META_CHANNELS:
             meta = {
                 "red_flag": intent == "red_flag",
@@ -216,7 +218,7 @@ class ActionReplyMeta(Action):
             dispatcher.utter_message(json_message={"meta": meta})
         # A new curated topic ends the drug thread: "its side effects" now needs a name.
         events: list[EventType] = [SlotSet("drug", None)] if topic and not drug else []
-        if (topic or drug) and source:
+        if (topic or drug) and source and tracker.get_latest_input_channel() not in NO_FEEDBACK_CHANNELS:
             dispatcher.utter_message(response="utter_ask_helpful")
             events.append(SlotSet("last_topic", drug or topic))
         return events

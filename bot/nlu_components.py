@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import action_fallback
+from bot import remote_action
 from bot.drug_matcher import DrugMatcher
 from bot.drugs import default_catalog
 from bot.input_guard import CleanText, Vocabulary, classify, sanitise, words_of
@@ -40,7 +40,7 @@ _VOCABULARY_FILE = "vocabulary.json"
 
 # Loading these components means Rasa is loading the model: from here on, a custom
 # action that cannot reach the action server answers politely instead of silently.
-action_fallback.install()
+remote_action.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)

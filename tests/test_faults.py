@@ -83,3 +83,18 @@ def test_preflight_names_what_is_broken(tmp_path, case):
     assert lines[0].startswith("preflight: ")
     assert expected.replace("{d}", str(tmp_path)).replace("{g}", str(garbage)).lower() in lines[0].lower()
     assert "secret" not in result.stderr
+
+
+def test_action_server_replies_are_still_checked_against_rasas_schema():
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    from bot import remote_action
+
+    remote_action.install()
+    action = RemoteAction("action_drug_answer", None)
+    assert action._validate_action_result({"events": [{"event": "slot", "name": "drug", "value": "letrozole"}],
+                                           "responses": [{"response": "utter_drug_what"}]})
+    for bad in ({"events": "x"}, {"events": [{"event": "no_such_event"}]}, {"responses": "x"}):
+        with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+            action._validate_action_result(bad)
