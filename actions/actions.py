@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.drug_matcher import DrugMatch, DrugMatcher
 from bot.drugs import Drug, DrugClass, default_catalog
+from bot.questions import already_saved, suggested_questions
 from bot.subtypes import subtype_key
 from bot.topics import source_of, topic_titles
 
@@ -35,6 +36,7 @@ MAX_TOPIC_BUTTONS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
 META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custom meta payload
 NO_FEEDBACK_CHANNELS = {"cmdline"}  # rasa shell turns buttons into a blocking prompt
+REPLY_BUDGET = 900  # characters of a whole turn (texts, buttons, payloads) for a phone screen
 
 
 def _reviewed(entry: Drug | DrugClass) -> str:
@@ -219,9 +221,25 @@ class ActionReplyMeta(Action):
         # A new curated topic ends the drug thread: "its side effects" now needs a name.
         events: list[EventType] = [SlotSet("drug", None)] if topic and not drug else []
         if (topic or drug) and source and tracker.get_latest_input_channel() not in NO_FEEDBACK_CHANNELS:
+            self._suggest_a_question(dispatcher, tracker, topic, drug, used=sum(map(len, texts)))
             dispatcher.utter_message(response="utter_ask_helpful")
             events.append(SlotSet("last_topic", drug or topic))
         return events
+
+    @staticmethod
+    def _suggest_a_question(
+        dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None, drug: str | None, used: int
+    ) -> None:
+        """Offer one curated question to add to the patient's list, when it fits on the screen."""
+        key = CATALOG.drugs[drug].drug_class if drug in CATALOG.drugs else (topic or "").split("/")[0]
+        saved = tracker.get_slot("my_questions") or []
+        question = next((q for q in suggested_questions(key) if not already_saved(q, saved)), None)
+        if not question:
+            return
+        button = {"title": question, "payload": f"/add_question{json.dumps({'question_text': question})}"}
+        if used + 2 * len(question) + 400 > REPLY_BUDGET:  # 400: the meta payload and the feedback prompt
+            return
+        dispatcher.utter_message(response="utter_suggest_question", buttons=[button])
 
 
 class ActionAnswerTopic(Action):

@@ -25,6 +25,7 @@ from bot.drugs import default_catalog
 from bot.input_guard import CleanText, Vocabulary, classify, sanitise, words_of
 from bot.questions import is_add_request
 from bot.safety import default_detector
+from bot.subtypes import subtype_key
 
 RAW_TEXT = "raw_text"
 CLEANING = "input_cleaning"
@@ -78,6 +79,8 @@ DRUG_INTENT_FOR_TOPIC = {
     "nlu_fallback": "ask_drug_what",
 }
 ADD_QUESTION = "add_question"
+# An unclear message that names a subtype ("what's used for HER2+ disease") gets that subtype's options.
+SUBTYPE_OPTIONS = "ask_my_options"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -86,7 +89,7 @@ class IntentRouter(GraphComponent):
 
     "add could I try immunotherapy to my list" is a request to save a question, whatever
     its words are about; "what kind of chemo is eribulin" is about eribulin, not about
-    chemotherapy in general.
+    chemotherapy in general; an unclear question naming a subtype asks for its options.
     """
 
     def __init__(self) -> None:
@@ -110,6 +113,8 @@ class IntentRouter(GraphComponent):
                 _set_intent(message, ADD_QUESTION)
             elif topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(text).drug:
                 _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
+            elif topic == "nlu_fallback" and subtype_key(text):
+                _set_intent(message, SUBTYPE_OPTIONS)
         return messages
 
 

@@ -3,9 +3,11 @@
 Reads the out-of-fold predictions of a cross-validation run made without the
 FallbackClassifier (`make nlu-report` writes them to results/nlu_crossval with
 --successes), and prints, for each candidate threshold, the share of correct answers
-that would be lost to "please rephrase" and the share of wrong answers that would be
-caught instead of guessed. The recommendation is the highest threshold that loses at
-most MAX_CORRECT_LOST of the correct answers.
+that would be lost to "did you mean ...?" and the share of wrong answers that would be
+caught instead of guessed. The recommendation minimises the expected cost, where a
+wrong answer costs WRONG_ANSWER_COST times a lost correct one: below the threshold the
+assistant still offers the likeliest topics as buttons, so a lost answer is one tap away,
+while a wrong answer misleads.
 
 Usage: python -m bot.tune_fallback RESULTS_DIR
 """
@@ -15,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-MAX_CORRECT_LOST = 0.03
+WRONG_ANSWER_COST = 1.5
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(13)]
 
 
@@ -26,15 +28,15 @@ def confidences(directory: Path, name: str) -> list[float]:
     return [(item.get("intent_prediction") or {}).get("confidence") or 0.0 for item in json.loads(path.read_text())]
 
 
-def recommend(correct: list[float], wrong: list[float]) -> tuple[float, list[tuple[float, float, float]]]:
+def recommend(correct: list[float], wrong: list[float]) -> tuple[float, list[tuple[float, float, float, float]]]:
+    """The threshold of least expected cost, and (threshold, lost, caught, cost) for each candidate."""
     rows = []
-    best = THRESHOLDS[0]
     for t in THRESHOLDS:
-        lost = sum(c < t for c in correct) / max(1, len(correct))
-        caught = sum(c < t for c in wrong) / max(1, len(wrong))
-        rows.append((t, lost, caught))
-        if lost <= MAX_CORRECT_LOST:
-            best = t
+        lost = sum(c < t for c in correct)
+        caught = sum(c < t for c in wrong)
+        cost = (lost + WRONG_ANSWER_COST * (len(wrong) - caught)) / max(1, len(correct) + len(wrong))
+        rows.append((t, lost / max(1, len(correct)), caught / max(1, len(wrong)), cost))
+    best = min(rows, key=lambda row: row[3])[0]
     return best, rows
 
 
@@ -43,10 +45,10 @@ def main(directory: Path) -> None:
     wrong = confidences(directory, "intent_errors.json")
     best, rows = recommend(correct, wrong)
     print(f"{len(correct)} correct and {len(wrong)} wrong out-of-fold predictions")
-    print(f"{'threshold':>9} {'correct lost':>13} {'wrong caught':>13}")
-    for t, lost, caught in rows:
-        print(f"{t:>9.2f} {lost:>13.1%} {caught:>13.1%}")
-    print(f"recommended threshold: {best:.2f} (loses at most {MAX_CORRECT_LOST:.0%} of correct answers)")
+    print(f"{'threshold':>9} {'correct lost':>13} {'wrong caught':>13} {'cost':>6}")
+    for t, lost, caught, cost in rows:
+        print(f"{t:>9.2f} {lost:>13.1%} {caught:>13.1%} {cost:>6.3f}")
+    print(f"recommended threshold: {best:.2f} (a wrong answer costs {WRONG_ANSWER_COST}x a lost one)")
 
 
 if __name__ == "__main__":
