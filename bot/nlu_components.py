@@ -44,9 +44,8 @@ _VOCABULARY_FILE = "vocabulary.json"
 remote_action.install()
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class InputCleaner(GraphComponent):
-    """Cleans the text of each message before any other component reads it."""
+class _ConfiglessComponent(GraphComponent):
+    """A component with no settings and nothing to train: created by calling the class."""
 
     @classmethod
     def create(
@@ -55,8 +54,13 @@ class InputCleaner(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> InputCleaner:
+    ) -> GraphComponent:
         return cls()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
+class InputCleaner(_ConfiglessComponent):
+    """Cleans the text of each message before any other component reads it."""
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training examples are the project's own text: left as written."""
@@ -84,7 +88,7 @@ SUBTYPE_OPTIONS = "ask_my_options"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class IntentRouter(GraphComponent):
+class IntentRouter(_ConfiglessComponent):
     """Corrects the model's intent where the message's form leaves no doubt.
 
     "add could I try immunotherapy to my list" is a request to save a question, whatever
@@ -94,16 +98,6 @@ class IntentRouter(GraphComponent):
 
     def __init__(self) -> None:
         self.drug_matcher = DrugMatcher(default_catalog())
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentRouter:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
