@@ -54,15 +54,25 @@ def sanitise(raw: str | None, max_chars: int = MAX_CHARS) -> CleanText:
 
 @dataclass(frozen=True)
 class LanguageHints:
-    """Function words of other languages, from data/language.yml."""
+    """Word lists from data/language.yml: other languages' function words, pointing-back words, follow-up cues."""
 
     foreign_words: frozenset
+    anaphora: frozenset = frozenset()
+    follow_up_cues: tuple = ()  # (intent, frozenset of cue words), in order
 
     @classmethod
     def from_file(cls, path: Path = LANGUAGE_FILE) -> LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
-        return cls(frozenset(words))
+        cues = tuple((intent, frozenset(ws)) for intent, ws in (data.get("follow_up_cues") or {}).items())
+        return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues)
+
+    def drug_follow_up(self, text: str) -> str | None:
+        """The drug question a short pointing-back message asks ("and its side effects?"), if any."""
+        words = set(words_of(text))
+        if not words & self.anaphora or len(words) > 10:
+            return None
+        return next((intent for intent, cues in self.follow_up_cues if words & cues), None)
 
 
 @cache

@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import remote_action
 from bot.drug_matcher import DrugMatcher
 from bot.drugs import default_catalog
-from bot.input_guard import CleanText, Vocabulary, classify, sanitise, words_of
+from bot.input_guard import CleanText, Vocabulary, classify, default_language_hints, sanitise, words_of
 from bot.questions import is_add_request
 from bot.safety import default_detector
 from bot.subtypes import subtype_key
@@ -93,11 +93,14 @@ class IntentRouter(_ConfiglessComponent):
 
     "add could I try immunotherapy to my list" is a request to save a question, whatever
     its words are about; "what kind of chemo is eribulin" is about eribulin, not about
-    chemotherapy in general; an unclear question naming a subtype asks for its options.
+    chemotherapy in general; an unclear question naming a subtype asks for its options;
+    an unclear follow-up that points back ("and how do I take it?") is a drug question,
+    which the action answers for the drug of the conversation or asks which one.
     """
 
     def __init__(self) -> None:
         self.drug_matcher = DrugMatcher(default_catalog())
+        self.cues = default_language_hints()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -109,6 +112,8 @@ class IntentRouter(_ConfiglessComponent):
                 _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
             elif topic == "nlu_fallback" and subtype_key(text):
                 _set_intent(message, SUBTYPE_OPTIONS)
+            elif topic == "nlu_fallback" and (follow_up := self.cues.drug_follow_up(text)):
+                _set_intent(message, follow_up)
         return messages
 
 

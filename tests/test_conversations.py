@@ -99,3 +99,9 @@ def test_every_reply_carries_the_meta_payload(chat):
     drug = meta("what is anastrozole")
     assert drug["drug"] == "anastrozole" and drug["source"] and drug["red_flag"] is False
     assert meta("zxqv blorf wibble")["fallback_count"] >= 1
+
+
+def test_an_unclear_follow_up_that_points_back_is_answered_for_the_same_drug(chat):
+    chat.say("what is tamoxifen")
+    reply = chat.say("and how do i take it")
+    assert "tamoxifen" in reply and re.search(r"pill|mouth", reply)
