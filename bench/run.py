@@ -23,7 +23,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.scale import free_port, server_env, wait_until
+from bot.processes import free_port, stop_process, wait_until
+from bot.scale import server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -161,13 +162,7 @@ class Bot:
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop_process(proc)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

@@ -17,12 +17,10 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,6 +29,7 @@ import yaml
 
 from bot import deploy, preflight
 from bot.paths import ROOT
+from bot.processes import free_port, stop_process, wait_until
 
 VENV_BIN = Path(sys.executable).parent
 RASA_START_TIMEOUT_S = 240
@@ -68,12 +67,6 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def find_binary(name: str) -> str | None:
     """A server binary on PATH, or in Debian's versioned PostgreSQL folder."""
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
@@ -88,21 +81,6 @@ REQUIRED_BINARIES = ("initdb", "pg_ctl", "redis-server", "nginx")
 
 def missing_binaries() -> list[str]:
     return [name for name in REQUIRED_BINARIES if not find_binary(name)]
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str, procs: list[subprocess.Popen] = ()) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for proc in procs:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{what} exited early with code {proc.returncode}")
-        try:
-            if check():
-                return
-        except Exception:  # noqa: BLE001 - not up yet, whatever the client says
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"{what} did not come up within {timeout:.0f} s")
 
 
 def server_env(**extra: str) -> dict:
@@ -245,13 +223,7 @@ class Stack:
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop_process(proc)
         self.procs.clear()
         self.stop_postgres()
         if self.own_workdir:

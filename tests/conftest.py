@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -14,16 +12,12 @@ import pytest
 import requests
 import yaml
 
+from bot.processes import free_port, stop_process, wait_until
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / "tests" / "data"
 VENV_BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 240
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def load_test_data(name: str):
@@ -33,21 +27,6 @@ def load_test_data(name: str):
 def server_env() -> dict:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1")
     return env
-
-
-def wait_until(check, timeout: float, what: str, procs: list[subprocess.Popen]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for proc in procs:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{what}: a server exited early with code {proc.returncode}")
-        try:
-            if check():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{what} did not come up within {timeout} s")
 
 
 class Servers:
@@ -107,13 +86,7 @@ class Servers:
                    START_TIMEOUT_S, "rasa server", [self.rasa])
 
     def stop(self, proc: subprocess.Popen) -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
 
     def stop_all(self) -> None:
         for proc in self.procs:
