@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -89,11 +89,15 @@ class Vocabulary:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = sorted(set(words))
         self._set = set(self.words)
+        # The guard asks about the same words twice a message (unknown words, then gibberish);
+        # a bounded cache keeps the fuzzy search to once a word without growing with traffic.
+        self.knows = lru_cache(maxsize=4096)(self._knows)
 
     def __contains__(self, word: object) -> bool:
         return word in self._set
 
-    def knows(self, word: str) -> bool:
+    def _knows(self, word: str) -> bool:
+        """True for a training word, or a word close to one (a misspelling)."""
         if word in self._set:
             return True
         if len(word) < self.MIN_FUZZY_LENGTH:

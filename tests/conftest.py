@@ -93,10 +93,15 @@ class Servers:
             self.stop(proc)
 
 
+def train_if_needed() -> None:
+    """`make train`: reuses the model when neither data nor config changed."""
+    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+
+
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory) -> Iterator[Servers]:
-    """Train if needed (make train reuses an up-to-date model), then start both servers."""
-    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+    """Train if needed, then start both servers."""
+    train_if_needed()
     running = Servers(tmp_path_factory.mktemp("servers"))
     try:
         running.start_actions()
@@ -186,7 +191,7 @@ class ChannelServers:
 @pytest.fixture(scope="session")
 def channel_servers(tmp_path_factory) -> Iterator[ChannelServers]:
     """One more assistant, with every channel on: for the web page, Telegram and Slack tests."""
-    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+    train_if_needed()
     running = ChannelServers(tmp_path_factory.mktemp("channels"))
     try:
         running.start()

@@ -6,14 +6,13 @@ them, so always in CI); elsewhere it is skipped and says what to install.
 import base64
 import os
 import socket
-import subprocess
 import uuid
 
 import psycopg2
 import pytest
 
 from bot.scale import Stack, missing_binaries
-from tests.conftest import ROOT, Chat, server_env
+from tests.conftest import ROOT, Chat, train_if_needed
 
 MISSING = missing_binaries()
 if MISSING and os.environ.get("CI") != "true":
@@ -22,7 +21,7 @@ if MISSING and os.environ.get("CI") != "true":
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+    train_if_needed()
     running = Stack(tmp_path_factory.mktemp("scale"))
     running.start()  # stops what it started if anything fails
     try:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pexpect
 import pytest
-from conftest import ROOT, VENV_BIN, Servers, free_port, server_env
+from conftest import ROOT, VENV_BIN, Servers, free_port, server_env, train_if_needed
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 PROMPT = "Your input ->"
@@ -50,7 +49,7 @@ class Shell:
 
 @pytest.fixture(scope="module")
 def shell(tmp_path_factory) -> Iterator[Shell]:
-    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True, env=server_env())
+    train_if_needed()
     servers = Servers(tmp_path_factory.mktemp("shell"))
     child = None
     try:
