@@ -236,7 +236,7 @@ class ActionReplyMeta(Action):
         question = next((q for q in suggested_questions(key) if not already_saved(q, saved)), None)
         if not question:
             return
-        button = {"title": question, "payload": f"/add_question{json.dumps({'question_text': question})}"}
+        button = {"title": question, "payload": f"/save_question{json.dumps({'question_text': question})}"}
         if used + 2 * len(question) + 400 > REPLY_BUDGET:  # 400: the meta payload and the feedback prompt
             return
         dispatcher.utter_message(response="utter_suggest_question", buttons=[button])

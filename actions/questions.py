@@ -18,7 +18,7 @@ SLOT = "my_questions"
 ENTITY = "question_text"
 # Messages about the list itself are never "the previous question".
 LIST_INTENTS = frozenset(
-    {"save_question", "add_question", "show_questions", "remove_question", "clear_questions", "export_questions"}
+    {"save_question", "show_questions", "remove_question", "clear_questions", "export_questions"}
 )
 
 

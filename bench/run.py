@@ -23,8 +23,10 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.processes import free_port, stop_process, wait_until
-from bot.scale import server_env
+from bot.deploy import STORE_TYPE
+from bot.deploy import endpoints as deploy_endpoints
+from bot.processes import free_port, server_env, stop_process, wait_until
+from bot.scale import find_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -34,8 +36,9 @@ STARTER = ROOT / ".build" / "starter-bot"
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 STEPS = [int(n) for n in os.environ.get("BENCH_USERS", "1,10,20,50").split(",")]
 STEP_SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
+# Extra runs of the assistant with several Sanic workers ("" for none).
+WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "2").split(",") if n]
 TRAIN_INPUTS = ["config.yml", "domain.yml", "data/**/*.yml", "bot/*.py", ".build/spacy_mbc/meta.json"]
-TARGETS = "at 20: msg/s >= 2x starter and p95 <= 400 ms; at 50: 0 errors, 0 cross-talk; RSS <= 1.5 GB; train <= 4 min"
 
 
 def log(message: str) -> None:
@@ -116,6 +119,12 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (Sanic's worker processes)."""
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
 @dataclass
 class Bot:
     """One bot served by `rasa run` (and its action server, if it has custom actions)."""
@@ -123,6 +132,7 @@ class Bot:
     name: str
     project: Path
     actions: bool
+    workers: int = 1
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mbc-bench-")))
     procs: list[subprocess.Popen] = field(default_factory=list)
     load_seconds: float = 0.0
@@ -130,32 +140,46 @@ class Bot:
     def start(self) -> None:
         port, actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{port}"
-        endpoints = {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")}}
+        # Each bot's own kind of tracker store (ours: bot/tracker_store.py; the starter's: Rasa's SQL store),
+        # both on an SQLite file in a temp folder.
+        store_type = STORE_TYPE if self.actions else "SQL"
+        endpoints = {"tracker_store": {"type": store_type, "dialect": "sqlite", "db": str(self.workdir / "tracker.db")}}
         if self.actions:
-            endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+            endpoints["action_endpoint"] = deploy_endpoints(
+                {"ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"})["action_endpoint"]
             self.actions_proc = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port",
                                              str(actions_port)], "actions.log")
             wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, 60,
                        "action server", self.procs)
+        env = {}
+        if self.workers > 1:  # Rasa runs several Sanic workers only with a shared lock store
+            redis_port = free_port()
+            self._spawn([find_binary("redis-server") or "redis-server", "--port", str(redis_port),
+                         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
+                        "redis.log")
+            endpoints["lock_store"] = {"type": "redis", "url": "127.0.0.1", "port": redis_port, "db": 0}
+            env["SANIC_WORKERS"] = str(self.workers)
         (self.workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
         (self.workdir / "credentials.yml").write_text("rest:\n")
         start = time.monotonic()
         self.rasa_proc = self._spawn([RASA, "run", "-i", "127.0.0.1", "-p", str(port), "--model", "models",
                                       "--endpoints", str(self.workdir / "endpoints.yml"),
-                                      "--credentials", str(self.workdir / "credentials.yml")], "rasa.log")
+                                      "--credentials", str(self.workdir / "credentials.yml")], "rasa.log", env)
         wait_until(lambda: requests.get(self.url, timeout=5).ok, 300, f"{self.name} rasa run", self.procs)
         self.load_seconds = time.monotonic() - start
         for text in ["hi", "what is letrozole", "how is it given?", "what does remission mean", "thanks"]:
             requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": "warmup", "message": text}, timeout=60)
 
-    def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen:
+    def _spawn(self, args: list[str], log_name: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         log_file = open(self.workdir / log_name, "ab")  # noqa: SIM115 - the process owns it
-        proc = subprocess.Popen(args, cwd=self.project, env=server_env(), stdout=log_file, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(args, cwd=self.project, env=server_env(**(env or {})), stdout=log_file,
+                                stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 
     def rss_mb(self) -> dict[str, float]:
-        rss = {"rasa": peak_rss_mb(self.rasa_proc.pid)}
+        """Peak RSS of `rasa run` (with its Sanic workers, if any) and of the action server."""
+        rss = {"rasa": sum(map(peak_rss_mb, [self.rasa_proc.pid, *child_pids(self.rasa_proc.pid)]))}
         if self.actions:
             rss["actions"] = peak_rss_mb(self.actions_proc.pid)
         return rss
@@ -196,36 +220,44 @@ def measure(bot: Bot, venv_bin: Path) -> dict:
         bot.stop()
 
 
-def table(ours: dict, starter: dict, train_s: float, starter_train_s: float) -> str:
-    lines = [f"{'conversations':>13} | {'bot':<9} | {'msg/s':>6} | {'p50 ms':>6} | {'p95 ms':>6} | {'p99 ms':>6} | "
-             f"{'errors':>6} | {'empty':>5} | {'cross-talk':>10} | msg/s ratio"]
+def table(runs: dict[str, dict], train_s: float, starter_train_s: float) -> str:
+    """The results side by side: each configuration of the assistant, then the starter bot, per load step."""
+    starter = runs["starter"]
+    lines = [f"{'conversations':>13} | {'bot':<12} | {'msg/s':>6} | {'p50 ms':>6} | {'p95 ms':>6} | {'p99 ms':>6} | "
+             f"{'errors':>6} | {'empty':>5} | {'cross-talk':>10} | msg/s vs starter"]
     lines.append("-" * len(lines[0]))
-    for mine, theirs in zip(ours["steps"], starter["steps"], strict=True):
-        for label, step in (("assistant", mine), ("starter", theirs)):
-            ratio = f"{mine['msg_s'] / theirs['msg_s']:.2f}x" if label == "assistant" and theirs["msg_s"] else ""
-            lines.append(f"{step['users']:>13} | {label:<9} | {step['msg_s']:>6.1f} | {step['p50']:>6.0f} | "
+    for index, theirs in enumerate(starter["steps"]):
+        for label, run in runs.items():
+            step = run["steps"][index]
+            ratio = f"{step['msg_s'] / theirs['msg_s']:.2f}x" if label != "starter" and theirs["msg_s"] else ""
+            lines.append(f"{step['users']:>13} | {label:<12} | {step['msg_s']:>6.1f} | {step['p50']:>6.0f} | "
                          f"{step['p95']:>6.0f} | {step['p99']:>6.0f} | {step['errors']:>6} | {step['empty']:>5} | "
                          f"{step['cross_talk']:>10} | {ratio}")
-    total = sum(ours["rss"].values())
     lines.append("-" * len(lines[0]))
-    lines.append(f"peak RSS MB   | assistant: rasa {ours['rss']['rasa']:.0f} + actions {ours['rss']['actions']:.0f} "
-                 f"= {total:.0f} | starter: rasa {starter['rss']['rasa']:.0f}")
-    lines.append(f"model load s  | assistant: {ours['load_s']:.1f} | starter: {starter['load_s']:.1f}  "
-                 "(rasa run start until it serves)")
+    for label, run in runs.items():
+        rss = run["rss"]
+        parts = " + ".join(f"{name} {mb:.0f}" for name, mb in rss.items())
+        lines.append(f"peak RSS MB   | {label}: {parts} = {sum(rss.values()):.0f}")
+    lines.append("model load s  | " + " | ".join(f"{label}: {run['load_s']:.1f}" for label, run in runs.items())
+                 + "  (rasa run start until it serves)")
     lines.append(f"full train s  | assistant: {train_s:.0f} (rasa train --force) | starter: {starter_train_s:.0f} "
                  "(rasa init)")
-    at20 = next((s for s in ours["steps"] if s["users"] == 20), None)
     s20 = next((s for s in starter["steps"] if s["users"] == 20), None)
-    at50 = next((s for s in ours["steps"] if s["users"] == 50), None)
-    checks = []
-    if at20 and s20:
-        checks.append(("20: msg/s >= 2x starter", at20["msg_s"] >= 2 * s20["msg_s"]))
-        checks.append(("20: p95 <= 400 ms", at20["p95"] <= 400))
-    if at50:
-        clean = at50["errors"] == at50["empty"] == at50["cross_talk"] == 0
-        checks.append(("50: 0 errors, 0 empty, 0 cross-talk", clean))
-    checks += [("RSS <= 1.5 GB", total <= 1536), ("full train <= 4 min", train_s <= 240)]
-    lines.append("targets       | " + "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks))
+    for label, run in runs.items():
+        if label == "starter":
+            continue
+        at20 = next((s for s in run["steps"] if s["users"] == 20), None)
+        at50 = next((s for s in run["steps"] if s["users"] == 50), None)
+        checks = []
+        if at20 and s20:
+            checks.append(("20: msg/s >= 2x starter", at20["msg_s"] >= 2 * s20["msg_s"]))
+            checks.append(("20: p95 <= 400 ms", at20["p95"] <= 400))
+        if at50:
+            clean = at50["errors"] == at50["empty"] == at50["cross_talk"] == 0
+            checks.append(("50: 0 errors, 0 empty, 0 cross-talk", clean))
+        checks += [("RSS <= 1.5 GB", sum(run["rss"].values()) <= 1536), ("full train <= 4 min", train_s <= 240)]
+        verdicts = "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks)
+        lines.append(f"targets       | {label}: {verdicts}")
     return "\n".join(lines)
 
 
@@ -233,15 +265,19 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     venv_bin = ensure_bench_venv()
     starter_train_s = starter_bot()
-    ours = measure(Bot("assistant", ROOT, actions=True), venv_bin)
-    starter = measure(Bot("starter", STARTER, actions=False), venv_bin)
+    runs = {"assistant": measure(Bot("assistant", ROOT, actions=True), venv_bin)}
+    for workers in WORKERS:
+        runs[f"assistant {workers}w"] = measure(Bot(f"assistant {workers}w", ROOT, actions=True, workers=workers),
+                                                venv_bin)
+    runs["starter"] = measure(Bot("starter", STARTER, actions=False), venv_bin)
     train_s = full_train_time()
-    result = table(ours, starter, train_s, starter_train_s)
-    (OUT / "results.json").write_text(json.dumps({"assistant": ours, "starter": starter, "train_s": train_s,
+    result = table(runs, train_s, starter_train_s)
+    (OUT / "results.json").write_text(json.dumps({"runs": runs, "train_s": train_s,
                                                   "starter_train_s": starter_train_s}, indent=1))
     (OUT / "results.txt").write_text(result + "\n")
-    print(f"\nLoad: Locust, REST channel, {STEP_SECONDS} s per step, no think time; both bots with the same SQLite "
-          f"tracker store, on this {os.cpu_count()}-core machine (load average {os.getloadavg()[0]:.1f}).\n")
+    print(f"\nLoad: Locust, REST channel, {STEP_SECONDS} s per step, no think time, on this {os.cpu_count()}-core "
+          f"machine (load average {os.getloadavg()[0]:.1f}). SQLite tracker store in a temp folder for every bot; "
+          "'assistant Nw': N Sanic workers (SANIC_WORKERS) with a Redis lock store.\n")
     print(result)
     return 0
 

@@ -25,15 +25,17 @@ import yaml
 from bot.paths import ROOT
 
 DEFAULT_ENDPOINTS = ROOT / "endpoints.yml"
+# The tracker store: Rasa's SQL store keeping conversations in memory between turns.
+STORE_TYPE = "bot.tracker_store.CachedSQLTrackerStore"
 
 
 def endpoints(env: Mapping[str, str], base: Path = DEFAULT_ENDPOINTS) -> dict:
     """The endpoints configuration for this environment."""
     config = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
     if env.get("ACTIONS_URL"):
-        config["action_endpoint"] = {"url": env["ACTIONS_URL"]}
+        config["action_endpoint"] = {**(config.get("action_endpoint") or {}), "url": env["ACTIONS_URL"]}
     if env.get("DB_URL"):
-        config["tracker_store"] = {"type": "SQL", "url": "${DB_URL}"}
+        config["tracker_store"] = {"type": STORE_TYPE, "url": "${DB_URL}"}
     if env.get("REDIS_URL"):
         redis = urlsplit(env["REDIS_URL"])
         config["lock_store"] = {

@@ -82,7 +82,7 @@ DRUG_INTENT_FOR_TOPIC = {
     "side_effect": "ask_drug_side_effects",
     "nlu_fallback": "ask_drug_what",
 }
-ADD_QUESTION = "add_question"
+SAVE_QUESTION = "save_question"
 # An unclear message that names a subtype ("what's used for HER2+ disease") gets that subtype's options.
 SUBTYPE_OPTIONS = "ask_my_options"
 
@@ -107,7 +107,7 @@ class IntentRouter(_ConfiglessComponent):
             text = message.get(TEXT) or ""
             topic = (message.get(INTENT) or {}).get("name")
             if is_add_request(text):
-                _set_intent(message, ADD_QUESTION)
+                _set_intent(message, SAVE_QUESTION)
             elif topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(text).drug:
                 _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
             elif topic == "nlu_fallback" and subtype_key(text):

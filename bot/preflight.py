@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.deploy import STORE_TYPE
 from bot.drugs import DrugDataError, load_drug_file
 from bot.paths import DRUGS_FILE, ROOT, SPACY_PIPELINE_DIR
 
@@ -76,7 +77,7 @@ def tracker_store_url(endpoints: Path) -> str | None:
     except (OSError, yaml.YAMLError) as error:
         raise PreflightError(f"endpoints: cannot read {_rel(endpoints)} ({error})") from error
     store = config.get("tracker_store") or {}
-    if str(store.get("type", "")).upper() != "SQL":
+    if str(store.get("type", "")) not in ("SQL", "sql", STORE_TYPE):
         return None
     url = _expand(store["url"]) if store.get("url") else ""
     if "://" in url:

@@ -29,7 +29,7 @@ import yaml
 
 from bot import deploy, preflight
 from bot.paths import ROOT
-from bot.processes import free_port, stop_process, wait_until
+from bot.processes import free_port, server_env, stop_process, wait_until
 
 VENV_BIN = Path(sys.executable).parent
 RASA_START_TIMEOUT_S = 240
@@ -81,10 +81,6 @@ REQUIRED_BINARIES = ("initdb", "pg_ctl", "redis-server", "nginx")
 
 def missing_binaries() -> list[str]:
     return [name for name in REQUIRED_BINARIES if not find_binary(name)]
-
-
-def server_env(**extra: str) -> dict:
-    return dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", **extra)
 
 
 class Stack:

@@ -1,7 +1,6 @@
 """Shared fixtures: the trained assistant and its action server, run for real on loopback."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -12,7 +11,8 @@ import pytest
 import requests
 import yaml
 
-from bot.processes import free_port, stop_process, wait_until
+from bot.deploy import STORE_TYPE, endpoints
+from bot.processes import free_port, server_env, stop_process, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / "tests" / "data"
@@ -22,11 +22,6 @@ START_TIMEOUT_S = 240
 
 def load_test_data(name: str):
     return yaml.safe_load((TEST_DATA / name).read_text(encoding="utf-8"))
-
-
-def server_env() -> dict:
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1")
-    return env
 
 
 class Servers:
@@ -52,14 +47,9 @@ class Servers:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def write_endpoints(self) -> None:
-        self.endpoints.write_text(
-            yaml.safe_dump(
-                {
-                    "action_endpoint": {"url": f"http://127.0.0.1:{self.actions_port}/webhook"},
-                    "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.tracker_db)},
-                }
-            )
-        )
+        config = endpoints({"ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}/webhook"})
+        config["tracker_store"] = {"type": STORE_TYPE, "dialect": "sqlite", "db": str(self.tracker_db)}
+        self.endpoints.write_text(yaml.safe_dump(config))
 
     def start_actions(self) -> None:
         log = open(self.workdir / "actions.log", "ab")

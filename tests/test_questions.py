@@ -156,7 +156,7 @@ def test_save_list_remove_and_export_over_several_turns(chat):
 
 def test_a_suggested_question_button_is_saved_verbatim(chat):
     question = suggested_questions("cdk46_inhibitor")[0]
-    payload = "/add_question" + json.dumps({"question_text": question})
+    payload = "/save_question" + json.dumps({"question_text": question})
     reply = chat.say(payload)
     assert question.lower() in reply and "questions on your list: 1" in reply
     assert "already on your list" in chat.say(payload)
