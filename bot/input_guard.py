@@ -67,6 +67,10 @@ class LanguageHints:
         cues = tuple((intent, frozenset(ws)) for intent, ws in (data.get("follow_up_cues") or {}).items())
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues)
 
+    def points_back(self, text: str) -> bool:
+        """True when the message has a word that points back to something named earlier ("it", "that")."""
+        return bool(set(words_of(text)) & self.anaphora)
+
     def drug_follow_up(self, text: str) -> str | None:
         """The drug question a short pointing-back message asks ("and its side effects?"), if any."""
         words = set(words_of(text))

@@ -83,8 +83,10 @@ DRUG_INTENT_FOR_TOPIC = {
     "nlu_fallback": "ask_drug_what",
 }
 SAVE_QUESTION = "save_question"
-# An unclear message that names a subtype ("what's used for HER2+ disease") gets that subtype's options.
+# An unclear message that names a subtype ("anything for triple negative?") gets that subtype's options,
+# and so does "what is used for HER2+ disease", which reads like "what is <drug> used for" without a drug.
 SUBTYPE_OPTIONS = "ask_my_options"
+OPTIONS_WHEN_SUBTYPE_ONLY = {"nlu_fallback", "ask_drug_who"}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -93,7 +95,8 @@ class IntentRouter(_ConfiglessComponent):
 
     "add could I try immunotherapy to my list" is a request to save a question, whatever
     its words are about; "what kind of chemo is eribulin" is about eribulin, not about
-    chemotherapy in general; an unclear question naming a subtype asks for its options;
+    chemotherapy in general; an unclear question naming a subtype, or "what is used for" one,
+    asks for its options;
     an unclear follow-up that points back ("and how do I take it?") is a drug question,
     which the action answers for the drug of the conversation or asks which one.
     """
@@ -110,7 +113,8 @@ class IntentRouter(_ConfiglessComponent):
                 _set_intent(message, SAVE_QUESTION)
             elif topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(text).drug:
                 _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
-            elif topic == "nlu_fallback" and subtype_key(text):
+            elif topic in OPTIONS_WHEN_SUBTYPE_ONLY and subtype_key(text) and not self.cues.points_back(text) \
+                    and not self.drug_matcher.match(text).drug:
                 _set_intent(message, SUBTYPE_OPTIONS)
             elif topic == "nlu_fallback" and (follow_up := self.cues.drug_follow_up(text)):
                 _set_intent(message, follow_up)

@@ -44,6 +44,17 @@ def test_the_subtype_carries_into_what_are_my_options(chat):
     assert "chemo" in reply
 
 
+def test_what_is_used_for_a_subtype_lists_its_options(new_chat):
+    reply = new_chat().say("which medicines are prescribed for her2 positive disease")
+    assert "trastuzumab" in reply and "which medicine" not in reply
+
+
+def test_what_a_named_drug_is_used_for_stays_about_the_drug(chat):
+    chat.say("what is kisqali")
+    reply = chat.say("is it used for her2 positive cancer?")
+    assert "ribociclib" in reply
+
+
 def test_no_drug_answer_states_a_dose(chat):
     for question in ["what is letrozole", "how is xeloda given", "side effects of herceptin", "who is verzenio for"]:
         reply = chat.say(question)
