@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 WRONG_ANSWER_COST = 1.5
-THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(13)]
+THRESHOLDS = [round(0.10 + 0.05 * i, 2) for i in range(15)]
 
 
 def confidences(directory: Path, name: str) -> list[float]:
