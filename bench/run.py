@@ -23,7 +23,6 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.deploy import STORE_TYPE
 from bot.deploy import endpoints as deploy_endpoints
 from bot.processes import free_port, server_env, stop_process, wait_until
 from bot.scale import find_binary
@@ -140,17 +139,16 @@ class Bot:
     def start(self) -> None:
         port, actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{port}"
-        # Each bot's own kind of tracker store (ours: bot/tracker_store.py; the starter's: Rasa's SQL store),
-        # both on an SQLite file in a temp folder.
-        store_type = STORE_TYPE if self.actions else "SQL"
-        endpoints = {"tracker_store": {"type": store_type, "dialect": "sqlite", "db": str(self.workdir / "tracker.db")}}
+        # Each bot's own tracker store on an SQLite file in a temp folder: ours as endpoints.yml gives it
+        # (bot/tracker_store.py), the starter's Rasa's SQL store.
+        endpoints = {"tracker_store": {"type": "SQL", "dialect": "sqlite"}}
         if self.actions:
-            endpoints["action_endpoint"] = deploy_endpoints(
-                {"ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"})["action_endpoint"]
+            endpoints = deploy_endpoints({"ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"})
             self.actions_proc = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port",
                                              str(actions_port)], "actions.log")
             wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, 60,
                        "action server", self.procs)
+        endpoints["tracker_store"]["db"] = str(self.workdir / "tracker.db")
         env = {}
         if self.workers > 1:  # Rasa runs several Sanic workers only with a shared lock store
             redis_port = free_port()

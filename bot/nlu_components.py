@@ -109,12 +109,13 @@ class IntentRouter(_ConfiglessComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             topic = (message.get(INTENT) or {}).get("name")
+            names_drug = bool(self.drug_matcher.match(text).drug)
             if is_add_request(text):
                 _set_intent(message, SAVE_QUESTION)
-            elif topic in DRUG_INTENT_FOR_TOPIC and self.drug_matcher.match(text).drug:
+            elif topic in DRUG_INTENT_FOR_TOPIC and names_drug:
                 _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
-            elif topic in OPTIONS_WHEN_SUBTYPE_ONLY and subtype_key(text) and not self.cues.points_back(text) \
-                    and not self.drug_matcher.match(text).drug:
+            elif topic in OPTIONS_WHEN_SUBTYPE_ONLY and not names_drug and subtype_key(text) \
+                    and not self.cues.points_back(text):
                 _set_intent(message, SUBTYPE_OPTIONS)
             elif topic == "nlu_fallback" and (follow_up := self.cues.drug_follow_up(text)):
                 _set_intent(message, follow_up)

@@ -11,7 +11,7 @@ import pytest
 import requests
 import yaml
 
-from bot.deploy import STORE_TYPE, endpoints
+from bot.deploy import endpoints
 from bot.processes import free_port, server_env, stop_process, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ class Servers:
 
     def write_endpoints(self) -> None:
         config = endpoints({"ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}/webhook"})
-        config["tracker_store"] = {"type": STORE_TYPE, "dialect": "sqlite", "db": str(self.tracker_db)}
+        config["tracker_store"]["db"] = str(self.tracker_db)  # endpoints.yml's SQLite store, in a temp folder
         self.endpoints.write_text(yaml.safe_dump(config))
 
     def start_actions(self) -> None:
