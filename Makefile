@@ -18,13 +18,15 @@ export PYTHONPATH := $(CURDIR)
 export SANIC_HOST ?= 127.0.0.1
 
 # Everything that shapes the trained model.
-MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(filter-out bot/channels.py,$(wildcard bot/*.py))
+# The Python that shapes the model: the pure layers and the NLU components (not ops, reports or channels).
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/paths.py bot/text.py bot/contract.py \
+  $(wildcard bot/knowledge/*.py bot/language/*.py bot/safety/*.py) bot/rasa_ext/components.py
 MODEL_STAMP := models/.trained
 SPACY_PIPELINE := .build/spacy_mbc/meta.json
-# The endpoints `make run` uses: endpoints.yml, changed by DB_URL / REDIS_URL (python -m bot.deploy).
+# The endpoints `make run` uses: endpoints.yml, changed by DB_URL / REDIS_URL (python -m bot.ops.deploy).
 ENDPOINTS := .build/endpoints.yml
 # The credentials `make run` / `make serve` use: credentials.yml plus the Telegram and Slack
-# channels whose environment variables are set (python -m bot.channels; README).
+# channels whose environment variables are set (python -m bot.ops.credentials; README).
 CREDENTIALS := .build/credentials.yml
 
 .PHONY: help install train run chat test lint validate unit stories audit nlu-report clean report safety-report scale prune bench serve web-install
@@ -47,8 +49,8 @@ $(VENV)/.installed: requirements.lock .python-version
 	$(PY) -m pip check; \
 	touch $@
 
-$(SPACY_PIPELINE): $(VENV)/.installed data/drugs.yml data/subtypes.yml bot/pipeline.py bot/drugs.py
-	$(PY) -m bot.pipeline
+$(SPACY_PIPELINE): $(VENV)/.installed data/drugs.yml data/subtypes.yml bot/language/spacy_pipeline.py bot/knowledge/drugs.py
+	$(PY) -m bot.language.spacy_pipeline
 
 train: $(MODEL_STAMP) ## Build the spaCy pipeline and train the model (only when inputs changed)
 
@@ -57,18 +59,18 @@ $(MODEL_STAMP): $(SPACY_PIPELINE) $(MODEL_INPUTS)
 	@touch $@
 
 run: train ## Serve the action server (:5055) and Rasa's REST channel (:5005) until Ctrl-C; DB_URL=postgresql://... for PostgreSQL
-	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.deploy --out $(ENDPOINTS)
-	@$(PY) -m bot.preflight --endpoints $(ENDPOINTS)
-	@$(PY) -m bot.channels $(CREDENTIALS)
+	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
+	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.ops.credentials $(CREDENTIALS)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
 	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --credentials $(CREDENTIALS) --endpoints $(ENDPOINTS); \
 	wait
 
 serve: train web-install ## The web page on http://127.0.0.1:8080 (WEB_PORT), Rasa with socket.io on :5005, until Ctrl-C
-	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.deploy --out $(ENDPOINTS)
-	@$(PY) -m bot.preflight --endpoints $(ENDPOINTS)
-	@$(PY) -m bot.channels $(CREDENTIALS)
+	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
+	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.ops.credentials $(CREDENTIALS)
 	@echo "MBC Info Assistant: open http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops it)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
@@ -83,17 +85,17 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@touch $@
 
 chat: train ## Install, train if needed, start the action server and open rasa shell
-	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.deploy --out $(ENDPOINTS)
-	@$(PY) -m bot.preflight --endpoints $(ENDPOINTS)
+	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
+	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) shell -i 127.0.0.1 -p $(RASA_PORT) --endpoints $(ENDPOINTS)
 
 scale: train ## PostgreSQL + Redis + 2 rasa run behind nginx on 127.0.0.1:8000 (SCALE_PORT), until Ctrl-C
-	$(PY) -m bot.scale
+	$(PY) -m bot.ops.scale
 
 prune: $(VENV)/.installed ## Delete tracker events older than DAYS days (default 30) from the SQL tracker store
-	$(PY) -m bot.retention --days $(or $(DAYS),30)
+	$(PY) -m bot.ops.retention --days $(or $(DAYS),30)
 
 bench: train ## Load benchmark (Locust) against the starter bot, with RSS and training time (~10 min)
 	$(PY) -m bench.run
@@ -113,21 +115,21 @@ stories: train ## rasa test core on tests/test_stories.yml
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
 
 report: $(VENV)/.installed ## Helpful rate by topic from the tracker store (DB_URL for PostgreSQL)
-	$(PY) -m bot.report
+	$(PY) -m bot.reports.feedback
 
 safety-report: train ## Red-flag, crisis, dosing, harmless and bad-input counts through the REST channel
-	$(PY) -m pytest -q -s -p no:warnings tests/test_safety_rest.py tests/test_bad_input.py | grep -A12 -E "safety counts|passed|failed"
+	$(PY) -m pytest -q -s -p no:warnings tests/e2e/test_safety_rest.py tests/e2e/test_bad_input.py | grep -A12 -E "safety counts|passed|failed"
 
 audit: $(VENV)/.installed ## Content audit: answers, reading grade, sources, drugs, review dates
-	$(PY) -m bot.audit
+	$(PY) -m bot.reports.audit
 
 nlu-report: train ## Held-out NLU scores, 5-fold cross-validation and fallback threshold (slow, ~10 min)
 	$(RASA) test nlu --nlu tests/nlu_heldout.yml --out results/nlu_heldout
-	@mkdir -p .build && $(PY) -m bot.crossval_config > .build/config_crossval.yml
+	@mkdir -p .build && $(PY) -m bot.reports.crossval_config > .build/config_crossval.yml
 	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --config .build/config_crossval.yml \
 	  --successes --out results/nlu_crossval
-	$(PY) -m bot.nlu_report results/nlu_heldout results/nlu_crossval
-	$(PY) -m bot.tune_fallback results/nlu_crossval
+	$(PY) -m bot.reports.nlu_report results/nlu_heldout results/nlu_crossval
+	$(PY) -m bot.reports.tune_fallback results/nlu_crossval
 
 clean: ## Remove trained models and build output
 	rm -rf models .build results .rasa

@@ -1,1 +1,4 @@
-"""The action server of the MBC assistant (run with `rasa run actions`)."""
+"""The action server of the MBC assistant (`rasa run actions --actions actions`), one module per concern.
+
+Imports rasa_sdk and the pure layers bot.contract, bot.knowledge and bot.language; never bot.rasa_ext.
+"""

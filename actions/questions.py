@@ -12,14 +12,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import questions as q
+from bot.contract import MY_QUESTIONS_SLOT, QUESTION_LIST_INTENTS, QUESTION_TEXT_ENTITY
+from bot.language import question_text as q
 
-SLOT = "my_questions"
-ENTITY = "question_text"
+SLOT = MY_QUESTIONS_SLOT
+ENTITY = QUESTION_TEXT_ENTITY
 # Messages about the list itself are never "the previous question".
-LIST_INTENTS = frozenset(
-    {"save_question", "show_questions", "remove_question", "clear_questions", "export_questions"}
-)
+LIST_INTENTS = QUESTION_LIST_INTENTS
 
 
 def saved(tracker: Tracker) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from locust import FastHttpUser, constant, events, task
 
-DRUGS_FILE = Path(__file__).resolve().parent.parent / "data" / "drugs.yml"
+DRUGS_FILE = Path(__file__).resolve().parent.parent / "data" / "drugs.yml"  # locust runs in its own venv
 NAMES = [name for drug in yaml.safe_load(DRUGS_FILE.read_text(encoding="utf-8"))["drugs"]
          for name in [drug["generic"], *drug.get("brands", [])[:1]]]
 GREETINGS = ["hi", "hello there", "good morning"]

@@ -23,9 +23,9 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.deploy import endpoints as deploy_endpoints
-from bot.processes import free_port, server_env, stop_process, wait_until
-from bot.scale import find_binary
+from bot.ops.deploy import endpoints as deploy_endpoints
+from bot.ops.processes import free_port, server_env, stop_process, wait_until
+from bot.ops.scale import find_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -37,7 +37,8 @@ STEPS = [int(n) for n in os.environ.get("BENCH_USERS", "1,10,20,50").split(",")]
 STEP_SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
 # Extra runs of the assistant with several Sanic workers ("" for none).
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "2").split(",") if n]
-TRAIN_INPUTS = ["config.yml", "domain.yml", "data/**/*.yml", "bot/*.py", ".build/spacy_mbc/meta.json"]
+TRAIN_INPUTS = ["config.yml", "domain.yml", "data/**/*.yml", "bot/*.py", "bot/knowledge/*.py", "bot/language/*.py",
+                "bot/safety/*.py", "bot/rasa_ext/components.py", ".build/spacy_mbc/meta.json"]
 
 
 def log(message: str) -> None:

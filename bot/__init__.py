@@ -1,1 +1,3 @@
-"""The MBC assistant's own package: data loaders, schemas, matchers and the spaCy pipeline."""
+"""The MBC assistant's package. Layers, each importing only those above it in this list:
+paths, contract, text -> knowledge -> language, safety -> rasa_ext (alone imports rasa), actions -> ops, reports.
+"""
