@@ -60,7 +60,7 @@ $(MODEL_STAMP): $(SPACY_PIPELINE) $(MODEL_INPUTS)
 
 run: train ## Serve the action server (:5055) and Rasa's REST channel (:5005) until Ctrl-C; DB_URL=postgresql://... for PostgreSQL
 	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
-	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS) --ports $(RASA_PORT) $(ACTIONS_PORT)
 	@$(PY) -m bot.ops.credentials $(CREDENTIALS)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
@@ -69,7 +69,7 @@ run: train ## Serve the action server (:5055) and Rasa's REST channel (:5005) un
 
 serve: train web-install ## The web page on http://127.0.0.1:8080 (WEB_PORT), Rasa with socket.io on :5005, until Ctrl-C
 	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
-	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS) --ports $(RASA_PORT) $(ACTIONS_PORT) $(WEB_PORT)
 	@$(PY) -m bot.ops.credentials $(CREDENTIALS)
 	@echo "MBC Info Assistant: open http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops it)"
 	@trap 'kill 0' INT TERM EXIT; \
@@ -86,7 +86,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 
 chat: train ## Install, train if needed, start the action server and open rasa shell
 	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
-	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS)
+	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS) --ports $(RASA_PORT) $(ACTIONS_PORT)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) shell -i 127.0.0.1 -p $(RASA_PORT) --endpoints $(ENDPOINTS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sqlite3
 import sys
 import tarfile
@@ -126,8 +127,22 @@ def check_lock_store(endpoints: Path) -> None:
         raise PreflightError(f"lock store: cannot reach Redis at {host}:{port} ({error})") from error
 
 
-def run(model: Path, endpoints: Path, drugs: Path) -> str:
+def check_ports_free(ports: list[int], host: str = "127.0.0.1") -> None:
+    """Each port the servers will listen on must be free (else Sanic ends in a traceback)."""
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError as error:
+                raise PreflightError(
+                    f"port {port} on {host} is already in use ({error.strerror}): stop what is using it "
+                    f"(for example an earlier `make run`), or choose another with RASA_PORT= / ACTIONS_PORT="
+                ) from error
+
+
+def run(model: Path, endpoints: Path, drugs: Path, ports: list[int] | None = None) -> str:
     """Run every check; return a one-line summary or raise PreflightError."""
+    check_ports_free(ports or [])
     model_file = check_model(model)
     check_spacy_pipeline()
     check_drugs(drugs)
@@ -143,9 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=MODELS_DIR)
     parser.add_argument("--endpoints", type=Path, default=ENDPOINTS_FILE)
     parser.add_argument("--drugs", type=Path, default=DRUGS_FILE)
+    parser.add_argument("--ports", type=int, nargs="*", default=[], help="ports that must be free")
     args = parser.parse_args(argv)
     try:
-        print(run(args.model, args.endpoints, args.drugs))
+        print(run(args.model, args.endpoints, args.drugs, args.ports))
     except PreflightError as error:
         print("preflight: " + " ".join(str(error).split()), file=sys.stderr)
         return 1
