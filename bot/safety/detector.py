@@ -20,7 +20,10 @@ from rapidfuzz import fuzz, process
 from bot.paths import SAFETY_FILE
 
 # Order of precedence when a message matches several categories.
-CATEGORIES = ("crisis", "red_flags", "dosing")
+CATEGORIES = ("crisis", "red_flags", "amber", "dosing")
+# The urgency grade of each finding, most urgent first (UKONS 24-hour triage toolkit levels for symptoms).
+LEVELS = ("crisis", "emergency", "red", "amber", "dose")
+_LEVEL_OF_CATEGORY = {"crisis": "crisis", "amber": "amber", "dosing": "dose"}
 _TYPO_MIN_SCORE = 85
 _CONTRACTIONS = {
     "cant": "can't", "cannt": "can't", "dont": "don't", "wont": "won't", "im": "i'm", "ive": "i've",
@@ -32,11 +35,16 @@ _WORD = re.compile(r"[a-z']+")
 
 @dataclass(frozen=True)
 class SafetyFinding:
-    """What the detector found: the category (crisis, red_flags, dosing) and the rule's id."""
+    """What the detector found: the category (crisis, red_flags, amber, dosing), the rule's id and its level.
+
+    `level` is one of LEVELS: crisis, emergency (911 first), red (the 24-hour line now), amber (the team
+    today) or dose.
+    """
 
     category: str
     rule_id: str
     label: str
+    level: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class _Rule:
     category: str
     rule_id: str
     label: str
+    level: str
     patterns: tuple[Pattern[str], ...]
     bare_mentions: tuple[Pattern[str], ...]  # skipped in impersonal information questions
 
@@ -55,7 +64,10 @@ def _compile_rule(category: str, rule: dict) -> _Rule:
             (bare if item.get("skip_info_questions") else always).append(re.compile(item["pattern"], re.I))
         else:
             always.append(re.compile(item, re.I))
-    return _Rule(category, rule["id"], rule["label"], tuple(always), tuple(bare))
+    level = rule.get("level") or _LEVEL_OF_CATEGORY.get(category)
+    if level not in LEVELS:
+        raise ValueError(f"safety rule '{rule['id']}' ({category}): level must be one of {LEVELS}, not {level!r}")
+    return _Rule(category, rule["id"], rule["label"], level, tuple(always), tuple(bare))
 
 
 class SafetyDetector:
@@ -64,9 +76,9 @@ class SafetyDetector:
     def __init__(self, data: dict) -> None:
         self.vocabulary = sorted({w.lower() for w in data.get("vocabulary", [])})
         self._vocabulary_set = set(self.vocabulary)
-        self.rules: list[_Rule] = [
-            _compile_rule(category, rule) for category in CATEGORIES for rule in data.get(category, [])
-        ]
+        rules = [_compile_rule(category, rule) for category in CATEGORIES for rule in data.get(category, [])]
+        # Most urgent level first; within a level, the order of the file.
+        self.rules: list[_Rule] = sorted(rules, key=lambda r: LEVELS.index(r.level))
         info = data.get("info_question") or {}
         self._info_question = (
             re.compile(rf"^(?!.*\b({info['person_words']})\b).*\b({info['info_words']})\b", re.I)
@@ -97,11 +109,11 @@ class SafetyDetector:
         return best[0] if best else word
 
     def findings(self, text: str) -> list[SafetyFinding]:
-        """Every rule that matches, most urgent category first."""
+        """Every rule that matches, most urgent level first."""
         normalised = self.normalise(text)
         info_question = self.is_info_question(normalised)
         return [
-            SafetyFinding(rule.category, rule.rule_id, rule.label)
+            SafetyFinding(rule.category, rule.rule_id, rule.label, rule.level)
             for rule in self.rules
             if any(p.search(normalised) for p in rule.patterns)
             or (not info_question and any(p.search(normalised) for p in rule.bare_mentions))
