@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from bot.contract import FALLBACK_INTENT, TOPIC_ENTITY
+from bot.contract import DRUG_FACET, DRUG_INTENT, FALLBACK_INTENT, LAST_TOPIC_SLOT, TOPIC_ENTITY
 from bot.knowledge.answers import topic_titles
 from bot.knowledge.drugs import default_catalog
 from bot.language.drug_matcher import default_matcher
@@ -55,3 +55,60 @@ def bot_texts_since_user(tracker: Tracker) -> list[str]:
         if event.get("event") == "bot" and event.get("text"):
             texts.append(event["text"])
     return list(reversed(texts))
+
+
+def last_bot_responses(tracker: Tracker) -> list[str]:
+    """The response names the bot said in its previous turn (before the latest user message)."""
+    said: list[str] = []
+    seen_latest_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_user:
+                break
+            seen_latest_user = True
+        elif seen_latest_user and event.get("event") == "bot":
+            name = (event.get("metadata") or {}).get("utter_action")
+            if name:
+                said.append(name)
+    return said
+
+
+def selected_answer(tracker: Tracker) -> str | None:
+    """The curated answer the ResponseSelector ranked first for the latest message ('prognosis/outlook')."""
+    selector = (tracker.latest_message.get("response_selector") or {}).get("default") or {}
+    return (selector.get("response") or {}).get("intent_response_key") or None
+
+
+def topics_asked_about(tracker: Tracker) -> set[str]:
+    """The topics (or drugs) the bot already asked "Was this helpful?" about in this conversation."""
+    return {
+        str(e.get("value"))
+        for e in tracker.events
+        if e.get("event") == "slot" and e.get("name") == LAST_TOPIC_SLOT and e.get("value")
+    }
+
+
+def drug_facet_of(tracker: Tracker) -> str | None:
+    """The facet of a drug question: the router's choice, else the model's best answer under 'drug'."""
+    parse = tracker.latest_message
+    if parse.get(DRUG_FACET):
+        return parse[DRUG_FACET]
+    full = (parse.get("intent") or {}).get("full_retrieval_intent_name") or ""
+    if full.startswith(f"{DRUG_INTENT}/"):
+        return full.split("/", 1)[1]
+    ranking = ((parse.get("response_selector") or {}).get("default") or {}).get("ranking") or []
+    key = next((r.get("intent_response_key") for r in ranking
+                if (r.get("intent_response_key") or "").startswith(f"{DRUG_INTENT}/")), None)
+    return key.split("/", 1)[1] if key else None
+
+
+def answered_this_turn(tracker: Tracker) -> list[tuple[str, dict]]:
+    """(response name, its metadata) of every bot message since the latest user message, in order."""
+    said: list[tuple[str, dict]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            metadata = event.get("metadata") or {}
+            said.append((metadata.get("utter_action") or "", metadata))
+    return list(reversed(said))

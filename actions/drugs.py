@@ -1,6 +1,7 @@
-"""Drug answers: what a drug or class is, how it is given, side effects, who it is for, its sources.
+"""Drug answers: any facet of a medicine (data/facets.yml), a class, or two medicines side by side.
 
-No reply text and no drug fact lives here: the words are in domain.yml, the facts in data/drugs.yml.
+No reply text and no drug fact lives here: the words are in the `utter_drug/<facet>` responses of
+data/nlu/drug_facets.yml and in domain.yml, the facts in data/drugs.yml.
 """
 from __future__ import annotations
 
@@ -11,32 +12,95 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import CATALOG, MATCHER
-from bot.contract import DRUG_CLASS_ENTITY, DRUG_ENTITY, DRUG_INTENTS, DRUG_SLOT, DRUG_WHAT_INTENT, UNKNOWN_WORDS
+from actions.conversation import CATALOG, MATCHER, drug_facet_of
+from bot.contract import (
+    DRUG_CLASS_ENTITY,
+    DRUG_ENTITY,
+    DRUG_INTENT,
+    DRUG_SLOT,
+    FACET_ENTITY,
+    PENDING_FACET_SLOT,
+    UNKNOWN_WORDS,
+)
 from bot.knowledge.drugs import Drug, DrugClass
+from bot.knowledge.facets import default_registry
 from bot.language.drug_matcher import DrugMatch
 
-RESPONSE_FOR_INTENT = dict(zip(DRUG_INTENTS, (
-    "utter_drug_what", "utter_drug_route", "utter_drug_side_effects", "utter_drug_who"), strict=True))
+REGISTRY = default_registry()
+COMPARE = "compare"
+CLARIFY = "clarify"  # an unclear message naming a drug: ask which facet, as buttons
+CLARIFY_FACETS = ("what", "route", "side_effects", "interactions", "duration")
+# Facets a withdrawn drug answers with its status: it is explained, never offered as an option.
+STATUS_INSTEAD = {"what", "who", "partners", "route"}
+SHORT_REPLY_WORDS = 4
+WARNINGS_BUDGET = 380  # characters of warnings in a side-effects answer; the rest on a "Warning signs" button
 
 
 def _reviewed(entry: Drug | DrugClass) -> str:
     return entry.last_reviewed.strftime("%b %Y")
 
 
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+def _within(items: list[str], budget: int) -> list[str]:
+    """The first items whose joined length fits the budget (at least one)."""
+    kept: list[str] = []
+    for item in items:
+        if kept and sum(map(len, kept)) + len(item) > budget:
+            break
+        kept.append(item)
+    return kept
+
+
 def drug_fields(drug: Drug) -> dict[str, Any]:
-    """Template variables for the drug responses in domain.yml."""
-    return {
+    """Template variables for the utter_drug/<facet> responses."""
+    drug_class = CATALOG.classes[drug.drug_class]
+    fields: dict[str, Any] = {
         "drug_name": drug.display_name,
-        "drug_class_name": CATALOG.classes[drug.drug_class].name,
+        "class_name": drug_class.name,
+        "drug_class_name": drug_class.name,
+        "kind": REGISTRY.kinds["not_approved" if drug.withdrawn else drug_class.kind],
         "how_it_works": drug.how_it_works,
         "routes": " or ".join(CATALOG.route_phrases(drug)),
         "side_effects": ", ".join(drug.side_effects),
-        "warnings": " ".join(drug.warnings),
+        "warnings": " ".join(_within(drug.warnings, WARNINGS_BUDGET)),
+        "all_warnings": "\n".join(drug.warnings),
         "who_for": drug.who_for,
+        "status_note": drug.status.note if drug.status else "",
         "sources": ", ".join(drug.sources),
         "reviewed": _reviewed(drug),
     }
+    for field in REGISTRY.text_fields():
+        fields[field] = CATALOG.facet_text(drug, field) or ""
+    return fields
+
+
+def comparison_fields(first: Drug, second: Drug) -> dict[str, Any]:
+    """Template variables for utter_drug/compare: kind, route and who-for of each, and what differs."""
+    newest = max((first, second), key=lambda d: d.last_reviewed)
+    sources = list(dict.fromkeys([*first.sources, *second.sources]))
+    fields: dict[str, Any] = {"reviewed": _reviewed(newest), "sources": ", ".join(sources)}
+    for prefix, drug in (("first", first), ("second", second)):
+        f = drug_fields(drug)
+        fields.update({
+            f"{prefix}_name": f["drug_name"], f"{prefix}_short": drug.generic, f"{prefix}_class": f["class_name"],
+            f"{prefix}_routes": " or ".join(CATALOG.route_labels_of(drug)),
+            f"{prefix}_who": _first_sentence(drug.who_for),
+            f"{prefix}_sources": f["sources"], f"{prefix}_side_effects": ", ".join(drug.side_effects[:3]),
+        })
+    same = first.drug_class == second.drug_class
+    phrase = REGISTRY.compare["same_class" if same else "different_class"]
+    class_name = CATALOG.classes[first.drug_class].name
+    fields["difference"] = phrase.format(class_name=class_name[0].lower() + class_name[1:], **fields)
+    return fields
+
+
+def comparison_response(first: Drug, second: Drug) -> str:
+    """Two drugs of one class differ in side effects (a shorter answer); two of different kinds also in use."""
+    return "utter_drug_compare_similar" if first.drug_class == second.drug_class else "utter_drug/compare"
 
 
 def class_fields(drug_class: DrugClass) -> dict[str, Any]:
@@ -44,7 +108,7 @@ def class_fields(drug_class: DrugClass) -> dict[str, Any]:
     return {
         "class_name": drug_class.name,
         "what_it_is": drug_class.what_it_is,
-        "members": ", ".join(d.display_name for d in CATALOG.members(drug_class)),
+        "members": ", ".join(d.display_name for d in CATALOG.options(drug_class)),
         "sources": ", ".join(drug_class.sources),
         "reviewed": _reviewed(drug_class),
     }
@@ -61,34 +125,82 @@ def mentioned(tracker: Tracker) -> DrugMatch:
 
 
 class ActionDrugAnswer(Action):
-    """Answers what a drug is, how it is given, its side effects and who it is for."""
+    """Answers the facet a question asks about a drug, a class, or a comparison of two drugs.
+
+    When it has to ask which medicine, it remembers the facet, so "ibrance" next answers the
+    question first asked.
+    """
 
     def name(self) -> str:
         return "action_drug_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        intent = tracker.get_intent_of_latest_message() or DRUG_WHAT_INTENT
-        response = RESPONSE_FOR_INTENT.get(intent, "utter_drug_what")
+        text = tracker.latest_message.get("text") or ""
+        facet = self._facet(tracker, text)
+        if facet == COMPARE and len(drugs := MATCHER.drugs_named(text)) >= 2:
+            response = comparison_response(drugs[0], drugs[1])
+            dispatcher.utter_message(response=response, **comparison_fields(drugs[0], drugs[1]))
+            return [SlotSet(DRUG_SLOT, drugs[1].generic), SlotSet(PENDING_FACET_SLOT, None)]
+        facet = "what" if facet == COMPARE else facet
         match = mentioned(tracker)
         if match.drug_class and not match.drug:
             dispatcher.utter_message(response="utter_drug_class", **class_fields(match.drug_class))
-            return [SlotSet(DRUG_SLOT, None)]
+            return [SlotSet(DRUG_SLOT, None), SlotSet(PENDING_FACET_SLOT, None)]
         if match.ambiguous:
-            buttons = [
-                {"title": d.display_name, "payload": f"/{intent}{json.dumps({'drug': d.generic})}"}
-                for d in match.candidates
-            ]
+            buttons = [self._button(d, facet) for d in match.candidates]
             dispatcher.utter_message(response="utter_ask_which_of", buttons=buttons)
-            return []
+            return [SlotSet(PENDING_FACET_SLOT, facet)]
         drug = match.drug or self._drug_referred_to(tracker)
         if drug is None:
             if tracker.latest_message.get(UNKNOWN_WORDS):
                 dispatcher.utter_message(response="utter_drug_unknown")
-                return [SlotSet(DRUG_SLOT, None)]
+                return [SlotSet(DRUG_SLOT, None), SlotSet(PENDING_FACET_SLOT, None)]
             dispatcher.utter_message(response="utter_ask_which_drug")
-            return []
-        dispatcher.utter_message(response=response, **drug_fields(drug))
-        return [SlotSet(DRUG_SLOT, drug.generic)]
+            return [SlotSet(PENDING_FACET_SLOT, facet)]
+        if facet == CLARIFY:
+            buttons = [self._facet_button(drug, f) for f in CLARIFY_FACETS]
+            dispatcher.utter_message(response="utter_drug_clarify", buttons=buttons, **drug_fields(drug))
+            return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
+        response = self._response(drug, facet)
+        shown = _within(drug.warnings, WARNINGS_BUDGET)
+        more = response == "utter_drug/side_effects" and len(shown) < len(drug.warnings)
+        buttons = [self._facet_button(drug, "warnings")] if more else []
+        dispatcher.utter_message(response=response, buttons=buttons, **drug_fields(drug))
+        return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
+
+    @staticmethod
+    def _facet(tracker: Tracker, text: str) -> str:
+        """The facet asked: a button's entity, the pending one when this message only names the drug,
+        else the one the model (or the router) found."""
+        chosen = next(tracker.get_latest_entity_values(FACET_ENTITY), None)
+        if chosen in REGISTRY.facets or chosen == CLARIFY:
+            return chosen
+        pending = tracker.get_slot(PENDING_FACET_SLOT)
+        if pending in REGISTRY.facets and len(text.split()) <= SHORT_REPLY_WORDS:
+            return pending
+        return drug_facet_of(tracker) or "what"
+
+    @staticmethod
+    def _response(drug: Drug, facet: str) -> str:
+        """The facet's response; status for a withdrawn drug; 'what' when the drug has no text for it."""
+        if drug.withdrawn and facet in STATUS_INSTEAD:
+            return "utter_drug/status"
+        if facet == "status" and not drug.withdrawn:
+            facet = "who"
+        spec = REGISTRY.facets.get(facet) or REGISTRY.facets["what"]
+        if spec.field in REGISTRY.text_fields() and not CATALOG.facet_text(drug, spec.field):
+            return "utter_drug_facet_missing"
+        return spec.response
+
+    @staticmethod
+    def _button(drug: Drug, facet: str) -> dict[str, str]:
+        entities = json.dumps({DRUG_ENTITY: drug.generic, FACET_ENTITY: facet})
+        return {"title": drug.display_name, "payload": f"/{DRUG_INTENT}{entities}"}
+
+    @staticmethod
+    def _facet_button(drug: Drug, facet: str) -> dict[str, str]:
+        entities = json.dumps({DRUG_ENTITY: drug.generic, FACET_ENTITY: facet})
+        return {"title": REGISTRY.facets[facet].title, "payload": f"/{DRUG_INTENT}{entities}"}
 
     @staticmethod
     def _drug_referred_to(tracker: Tracker) -> Drug | None:

@@ -7,17 +7,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import CATALOG, bot_texts_since_user, full_topic, user_intents
+from actions.conversation import (
+    CATALOG,
+    answered_this_turn,
+    bot_texts_since_user,
+    full_topic,
+    topics_asked_about,
+    user_intents,
+)
 from bot.contract import (
+    AMBER_INTENT,
     CRISIS_INTENT,
-    DRUG_INTENTS,
+    DIAGNOSIS_INTENT,
+    DOSE_INTENT,
     DRUG_SLOT,
     FALLBACK_INTENT,
     LAST_TOPIC_SLOT,
     META_AND_FEEDBACK_CHARS,
     MY_QUESTIONS_SLOT,
     RED_FLAG_INTENT,
+    RED_FLAG_LEVELS,
     REPLY_BUDGET_CHARS,
+    ROUTE,
+    SAFETY,
+    SAFETY_CORRECTION_INTENT,
+    URGENCY_LEVELS,
 )
 from bot.knowledge.answers import source_of
 from bot.knowledge.questions_to_ask import suggested_questions
@@ -25,6 +39,12 @@ from bot.language.question_text import already_saved
 
 META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custom meta payload
 NO_FEEDBACK_CHANNELS = {"cmdline"}  # rasa shell turns buttons into a blocking prompt
+# No "Was this helpful?" after these: a safety answer, a refusal, a correction, or a reply to feelings.
+NO_FEEDBACK_INTENTS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, DOSE_INTENT, DIAGNOSIS_INTENT,
+                                 SAFETY_CORRECTION_INTENT, FALLBACK_INTENT})
+NO_FEEDBACK_TOPICS = ("feelings/",)
+REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
+DRUG_RESPONSE_PREFIX = "utter_drug/"
 
 
 class ActionReplyMeta(Action):
@@ -40,28 +60,47 @@ class ActionReplyMeta(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        topic = full_topic(tracker)
         texts = bot_texts_since_user(tracker)
-        source = next((s for s in map(source_of, texts) if s), None)
+        said = answered_this_turn(tracker)
+        facet = next((name.split("/", 1)[1] for name, _ in said if name.startswith(DRUG_RESPONSE_PREFIX)), None)
+        topic = f"drug/{facet}" if facet else full_topic(tracker)
+        source = next((", ".join(m["sources"]) for _, m in said if m.get("sources")), None) \
+            or next((s for s in map(source_of, texts) if s), None)
         # Only an answered drug question is about a drug (not "which medicine did you mean?").
-        drug = tracker.get_slot(DRUG_SLOT) if intent in DRUG_INTENTS and source else None
+        drug = tracker.get_slot(DRUG_SLOT) if facet and source else None
+        safety = tracker.latest_message.get(SAFETY) or {}
+        level = safety.get("level") if intent in (RED_FLAG_INTENT, AMBER_INTENT) else None
         if tracker.get_latest_input_channel() in META_CHANNELS:
             meta = {
-                "red_flag": intent == RED_FLAG_INTENT,
+                "red_flag": level in RED_FLAG_LEVELS,
+                "urgency": level if level in URGENCY_LEVELS else "none",
                 "crisis": intent == CRISIS_INTENT,
+                "refusal": REFUSALS.get(intent),
                 "fallback_count": user_intents(tracker).count(FALLBACK_INTENT),
                 "topic": topic or intent or None,
                 "drug": drug,
+                "facet": facet,
                 "source": source,
+                "route": tracker.latest_message.get(ROUTE),
             }
             dispatcher.utter_message(json_message={"meta": meta})
         # A new curated topic ends the drug thread: "its side effects" now needs a name.
-        events: list[EventType] = [SlotSet(DRUG_SLOT, None)] if topic and not drug else []
-        if (topic or drug) and source and tracker.get_latest_input_channel() not in NO_FEEDBACK_CHANNELS:
+        events: list[EventType] = [SlotSet(DRUG_SLOT, None)] if topic and not drug and not facet else []
+        if self._asks_for_feedback(tracker, intent, topic, drug, source):
             self._suggest_a_question(dispatcher, tracker, topic, drug, used=sum(map(len, texts)))
             dispatcher.utter_message(response="utter_ask_helpful")
             events.append(SlotSet(LAST_TOPIC_SLOT, drug or topic))
         return events
+
+    @staticmethod
+    def _asks_for_feedback(tracker: Tracker, intent: str, topic: str | None, drug: str | None,
+                           source: str | None) -> bool:
+        """After a sourced answer, at most once per topic; never after feelings, safety answers or fallbacks."""
+        if not (topic or drug) or not source or tracker.get_latest_input_channel() in NO_FEEDBACK_CHANNELS:
+            return False
+        if intent in NO_FEEDBACK_INTENTS or (topic or "").startswith(NO_FEEDBACK_TOPICS):
+            return False
+        return (drug or topic) not in topics_asked_about(tracker)
 
     @staticmethod
     def _suggest_a_question(

@@ -10,32 +10,49 @@ RAW_TEXT = "raw_text"  # the message as typed, before cleaning
 CLEANING = "input_cleaning"  # bot.text.CleanText of the message
 SAFETY = "safety"  # {"category": ..., "rule": ...} when the safety guard overrode the intent
 UNKNOWN_WORDS = "unknown_words"  # words neither in the training vocabulary nor a known drug name
+DRUG_FACET = "drug_facet"  # the facet a component chose for a drug question (else the ResponseSelector's)
+ROUTE = "route"  # {"from": model intent, "confidence": ..., "to": intent, "why": ...} when a component changed it
 
 # ---- intents code refers to
 FALLBACK_INTENT = "nlu_fallback"  # Rasa's own fallback intent, also used for unusable input
-RED_FLAG_INTENT = "red_flag"
+RED_FLAG_INTENT = "red_flag"  # emergency and red grades
+AMBER_INTENT = "amber_symptom"
 CRISIS_INTENT = "crisis"
 DOSE_INTENT = "ask_dose"
+DIAGNOSIS_INTENT = "ask_diagnosis"
+SAFETY_CORRECTION_INTENT = "safety_correction"
 SAVE_QUESTION_INTENT = "save_question"
 SUBTYPE_OPTIONS_INTENT = "ask_my_options"
-DRUG_WHAT_INTENT = "ask_drug_what"
-DRUG_INTENTS = ("ask_drug_what", "ask_drug_route", "ask_drug_side_effects", "ask_drug_who")
+DRUG_INTENT = "drug"  # a retrieval intent: drug/<facet>, the facets in data/facets.yml
 QUESTION_LIST_INTENTS = frozenset(
     {"save_question", "show_questions", "remove_question", "clear_questions", "export_questions"}
 )
-# Intent the safety guard assigns to each detector category; each has a rule in data/rules/safety.yml.
-INTENT_FOR_SAFETY = {"crisis": CRISIS_INTENT, "red_flags": RED_FLAG_INTENT, "dosing": DOSE_INTENT}
+# Intent the safety guard assigns to each level the detector finds; each has a rule in data/rules/safety.yml.
+INTENT_FOR_LEVEL = {
+    "crisis": CRISIS_INTENT, "emergency": RED_FLAG_INTENT, "red": RED_FLAG_INTENT, "amber": AMBER_INTENT,
+    "dose": DOSE_INTENT,
+}
+# Intents only the detector may give: when the model predicts one and the detector found nothing, the guard
+# takes the model's next intent instead (a false alarm on an ordinary question is a defect too).
+DETECTOR_ONLY_INTENTS = frozenset({CRISIS_INTENT, RED_FLAG_INTENT, AMBER_INTENT, DOSE_INTENT})
+# Urgency grades of symptoms, most urgent first, and the levels the reply payload calls a red flag.
+URGENCY_LEVELS = ("emergency", "red", "amber")
+RED_FLAG_LEVELS = frozenset({"emergency", "red"})
+# Kinds of correction the detector recognises ("I'm not suicidal", "I was asking for later", "already in hospital").
+CORRECTIONS = ("not_crisis", "not_now", "in_hospital")
 
 # ---- slots
 DRUG_SLOT = "drug"
 SUBTYPE_SLOT = "subtype"
 MY_QUESTIONS_SLOT = "my_questions"
 LAST_TOPIC_SLOT = "last_topic"
+PENDING_FACET_SLOT = "pending_facet"  # the facet asked when the bot had to ask "which medicine?"
 
 # ---- entities
 DRUG_ENTITY = "drug"
 DRUG_CLASS_ENTITY = "drug_class"
 TOPIC_ENTITY = "topic"
+FACET_ENTITY = "facet"
 QUESTION_TEXT_ENTITY = "question_text"
 
 # ---- sizes

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError, root_validator, validator
 
+from bot.knowledge.facets import default_registry
 from bot.paths import DRUGS_FILE
 from bot.text import normalise_name
 
@@ -48,18 +49,51 @@ class _Entry(BaseModel):
         return value
 
 
-class DrugClass(_Entry):
+# Facet texts (data/facets.yml): on a class they are the default for its drugs; a drug may override each.
+FACET_TEXT_FIELDS = ("partners", "pregnancy", "interactions", "vaccines", "monitoring", "precautions", "duration")
+_FACET_TEXT = Field(None, max_length=300)
+
+
+class _FacetTexts(_Entry):
+    """The facet texts a drug or its class may carry."""
+
+    partners: str | None = _FACET_TEXT
+    pregnancy: str | None = _FACET_TEXT
+    interactions: str | None = _FACET_TEXT
+    vaccines: str | None = _FACET_TEXT
+    monitoring: str | None = _FACET_TEXT
+    precautions: str | None = _FACET_TEXT
+    duration: str | None = _FACET_TEXT
+
+    _checked_facets = validator(*FACET_TEXT_FIELDS, allow_reuse=True)(lambda v: v if v is None else _no_dose(v))
+
+
+class DrugClass(_FacetTexts):
     """A family of drugs, such as the CDK4/6 inhibitors."""
 
     id: str = Field(..., regex=r"^[a-z0-9_]+$")
     name: str
+    kind: str
     aliases: list[str] = []
     what_it_is: str = Field(..., max_length=400)
 
     _checked_text = validator("what_it_is", allow_reuse=True)(_no_dose)
 
 
-class Drug(_Entry):
+class Status(BaseModel):
+    """A breast-cancer approval that was withdrawn: such a drug is explained, never offered as an option."""
+
+    withdrawn: int = Field(..., ge=1990, le=2100)
+    note: str = Field(..., max_length=400)
+
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+
+    _checked_note = validator("note", allow_reuse=True)(_no_dose)
+
+
+class Drug(_FacetTexts):
     """One medicine, with the facts the assistant may state about it."""
 
     generic: str
@@ -71,9 +105,15 @@ class Drug(_Entry):
     how_it_works: str = Field(..., max_length=300)
     side_effects: list[str] = Field(..., min_items=1)
     warnings: list[str] = Field(..., min_items=1)
+    status: Status | None = None
 
     _checked_text = validator("who_for", "how_it_works", allow_reuse=True)(_no_dose)
     _checked_items = validator("side_effects", "warnings", each_item=True, allow_reuse=True)(_no_dose)
+
+    @property
+    def withdrawn(self) -> bool:
+        """True when its breast-cancer approval was withdrawn."""
+        return self.status is not None
 
     @property
     def names(self) -> list[str]:
@@ -90,12 +130,23 @@ class DrugFile(BaseModel):
     """The whole data file, checked for references between its parts."""
 
     routes: dict[str, str]
+    route_labels: dict[str, str] = {}
     classes: list[DrugClass]
     drugs: list[Drug]
 
     @root_validator(skip_on_failure=True)
     def _references_resolve(cls, values: dict) -> dict:
         class_ids = {c.id for c in values["classes"]}
+        registry = default_registry()
+        for drug_class in values["classes"]:
+            if drug_class.kind not in registry.kinds:
+                raise ValueError(f"class '{drug_class.id}' field 'kind': '{drug_class.kind}' is not in data/facets.yml")
+        classes = {c.id: c for c in values["classes"]}
+        for drug in values["drugs"]:
+            for facet in registry.required_text_fields():
+                own_class = classes.get(drug.drug_class)
+                if own_class and not (getattr(drug, facet) or getattr(own_class, facet)):
+                    raise ValueError(f"drug '{drug.generic}' field '{facet}': required (on the drug or its class)")
         for drug in values["drugs"]:
             if drug.drug_class not in class_ids:
                 raise ValueError(f"drug '{drug.generic}' field 'class': unknown class '{drug.drug_class}'")
@@ -119,6 +170,7 @@ class DrugCatalog:
 
     def __init__(self, data: DrugFile) -> None:
         self.routes = data.routes
+        self.route_labels = data.route_labels
         self.classes = {c.id: c for c in data.classes}
         self.drugs = {d.generic: d for d in data.drugs}
         self.drug_by_name = {normalise_name(n): d for d in data.drugs for n in d.names}
@@ -141,6 +193,18 @@ class DrugCatalog:
     def route_phrases(self, drug: Drug) -> list[str]:
         """Plain phrases for how a drug is given."""
         return [self.routes[r] for r in drug.routes]
+
+    def route_labels_of(self, drug: Drug) -> list[str]:
+        """Short labels for how a drug is given ("a pill"), for comparisons."""
+        return [self.route_labels.get(r, self.routes[r]) for r in drug.routes]
+
+    def facet_text(self, drug: Drug, field: str) -> str | None:
+        """A facet text of the drug, or its class's when the drug has none of its own."""
+        return getattr(drug, field, None) or getattr(self.classes[drug.drug_class], field, None)
+
+    def options(self, drug_class: DrugClass) -> list[Drug]:
+        """The drugs of a class that may be offered: never one whose approval was withdrawn."""
+        return [d for d in self.members(drug_class) if not d.withdrawn]
 
 
 def _describe(error: dict, raw: dict) -> str:

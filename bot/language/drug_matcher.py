@@ -72,6 +72,33 @@ class DrugMatcher:
             return exact
         return self._fuzzy(grams)
 
+    def drugs_named(self, text: str) -> list[Drug]:
+        """Every distinct drug the text names, in the order named ("faslodex vs orserdu" -> two drugs).
+
+        Exact names first (longest runs, not overlapping), then close misspellings of the other words.
+        """
+        words = normalise_name(text).split()
+        taken = [False] * len(words)
+        found: list[tuple[int, Drug]] = []
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                target = self._targets.get(" ".join(words[i : i + n]))
+                if isinstance(target, Drug):
+                    found.append((i, target))
+                    taken[i : i + n] = [True] * n
+        for i, word in enumerate(words):
+            if not taken[i] and len(word) >= MIN_GRAM_LENGTH:
+                match = self._fuzzy([word])
+                if match.drug:
+                    found.append((i, match.drug))
+        ordered: list[Drug] = []
+        for _, drug in sorted(found, key=lambda item: item[0]):
+            if drug not in ordered:
+                ordered.append(drug)
+        return ordered
+
     def _exact(self, grams: list[str]) -> DrugMatch | None:
         for gram in grams:  # longest runs first, so "zoledronic acid" beats "acid"
             target = self._targets.get(gram)

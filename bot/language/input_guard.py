@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.knowledge.facets import default_registry
 from bot.paths import LANGUAGE_FILE
 from bot.text import CleanText, words_of
 
@@ -25,13 +26,13 @@ class LanguageHints:
 
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
-    follow_up_cues: tuple = ()  # (intent, frozenset of cue words), in order
+    follow_up_cues: tuple = ()  # (facet, frozenset of cue words), in the facet registry's order
 
     @classmethod
     def from_file(cls, path: Path = LANGUAGE_FILE) -> LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
-        cues = tuple((intent, frozenset(ws)) for intent, ws in (data.get("follow_up_cues") or {}).items())
+        cues = tuple(default_registry().follow_up_cues())
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues)
 
     def points_back(self, text: str) -> bool:
@@ -39,7 +40,7 @@ class LanguageHints:
         return bool(set(words_of(text)) & self.anaphora)
 
     def drug_follow_up(self, text: str) -> str | None:
-        """The drug question a short pointing-back message asks ("and its side effects?"), if any."""
+        """The drug facet a short pointing-back message asks ("and its side effects?" -> side_effects), if any."""
         words = set(words_of(text))
         if not words & self.anaphora or len(words) > 10:
             return None

@@ -8,9 +8,11 @@ gibberish). So safety holds even when the statistical model is wrong.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -21,21 +23,25 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import (
     CLEANING,
-    DRUG_WHAT_INTENT,
+    DETECTOR_ONLY_INTENTS,
+    DRUG_FACET,
+    DRUG_INTENT,
     FALLBACK_INTENT,
-    INTENT_FOR_SAFETY,
+    INTENT_FOR_LEVEL,
     RAW_TEXT,
+    ROUTE,
     SAFETY,
-    SAVE_QUESTION_INTENT,
-    SUBTYPE_OPTIONS_INTENT,
+    SAFETY_CORRECTION_INTENT,
     UNKNOWN_WORDS,
 )
 from bot.language.drug_matcher import DrugMatch, default_matcher
 from bot.language.input_guard import Vocabulary, classify, default_language_hints
 from bot.language.question_text import is_add_request
+from bot.language.routing import Features, default_router
 from bot.language.subtype_matcher import subtype_key
+from bot.paths import DRUGS_FILE, LANGUAGE_FILE, QUESTION_PATTERNS_FILE, SAFETY_FILE, SUBTYPES_FILE
 from bot.rasa_ext import remote_action
-from bot.safety.detector import default_detector
+from bot.safety.detector import SafetyDetector
 from bot.text import CleanText, sanitise, words_of
 
 # Unusable input becomes Rasa's own fallback intent; action_fallback reads the `safety`
@@ -44,6 +50,29 @@ INTENT_FOR_INPUT = FALLBACK_INTENT
 # The drug match of a message, computed once by IntentRouter and reused by SafetyGuard (not in the output).
 DRUG_MATCH = "drug_match"
 _VOCABULARY_FILE = "vocabulary.json"
+_SAFETY_PATTERNS_FILE = "safety.yml"
+_FINGERPRINTS_FILE = "data_fingerprints.json"
+# Data files the components read at load besides the model: their hashes at train time are kept in the
+# model, and a model refuses to load beside different ones (retrain with `make train`).
+DATA_FILES_READ_AT_LOAD = (SAFETY_FILE, DRUGS_FILE, LANGUAGE_FILE, QUESTION_PATTERNS_FILE, SUBTYPES_FILE)
+
+
+class DataChangedSinceTraining(RuntimeError):
+    """A data file the components read differs from the one the model was trained with."""
+
+
+def data_fingerprints() -> dict[str, str]:
+    """SHA-256 of each data file the components read, by file name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DATA_FILES_READ_AT_LOAD}
+
+
+def check_data_unchanged(trained_with: dict[str, str]) -> None:
+    """Refuse, in one line, to serve a model beside data files other than those it was trained with."""
+    changed = sorted(name for name, digest in data_fingerprints().items() if trained_with.get(name) != digest)
+    if changed:
+        raise DataChangedSinceTraining(
+            f"{', '.join(changed)} changed since the model was trained: run `make train` before serving it"
+        )
 
 
 def _serving() -> None:
@@ -94,66 +123,133 @@ class InputCleaner(_ConfiglessComponent):
         return messages
 
 
-# A general topic question (or an unclear one) that names a drug is a question about that drug.
-DRUG_INTENT_FOR_TOPIC = {
-    "treatment": DRUG_WHAT_INTENT,
-    "side_effect": "ask_drug_side_effects",
-    FALLBACK_INTENT: DRUG_WHAT_INTENT,
-}
-# An unclear message that names a subtype ("anything for triple negative?") gets that subtype's options,
-# and so does "what is used for HER2+ disease", which reads like "what is <drug> used for" without a drug.
-OPTIONS_WHEN_SUBTYPE_ONLY = {FALLBACK_INTENT, "ask_drug_who"}
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class IntentRouter(_ConfiglessComponent):
-    """Corrects the model's intent where the message's form leaves no doubt.
+    """Corrects the model's intent where the message's form leaves no doubt, by the table in data/routing.yml.
 
-    "add could I try immunotherapy to my list" is a request to save a question, whatever
-    its words are about; "what kind of chemo is eribulin" is about eribulin, not about
-    chemotherapy in general; an unclear question naming a subtype, or "what is used for" one,
-    asks for its options;
-    an unclear follow-up that points back ("and how do I take it?") is a drug question,
-    which the action answers for the drug of the conversation or asks which one.
+    "add could I try immunotherapy to my list" saves a question, whatever its words are about; "what kind of
+    chemo is eribulin" is about eribulin; an unclear question naming a subtype asks for its options; an
+    unclear follow-up that points back ("and how do I take it?") is a drug question; an unclear message
+    naming a drug gets a clarifying reply. Each route is recorded with the model's own pick.
     """
 
     def __init__(self) -> None:
         self.cues = default_language_hints()
+        self.router = default_router()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            topic = (message.get(INTENT) or {}).get("name")
-            names_drug = bool(drug_match_of(message, text).drug)
-            if is_add_request(text):
-                _set_intent(message, SAVE_QUESTION_INTENT)
-            elif topic in DRUG_INTENT_FOR_TOPIC and names_drug:
-                _set_intent(message, DRUG_INTENT_FOR_TOPIC[topic])
-            elif topic in OPTIONS_WHEN_SUBTYPE_ONLY and not names_drug and subtype_key(text) \
-                    and not self.cues.points_back(text):
-                _set_intent(message, SUBTYPE_OPTIONS_INTENT)
-            elif topic == FALLBACK_INTENT and (follow_up := self.cues.drug_follow_up(text)):
-                _set_intent(message, follow_up)
+            model_facet = best_answer_under(message, DRUG_INTENT)
+            intent = (message.get(INTENT) or {}).get("name") or ""
+            asked = f"{DRUG_INTENT}/{model_facet}" if intent == DRUG_INTENT and model_facet else intent
+            names = {"drug"} if drug_match_of(message, text).drug else set()
+            if subtype_key(text):
+                names.add("subtype")
+            if self.cues.points_back(text):
+                names.add("pointer")
+            features = Features(asked, frozenset(names), is_add_request(text),
+                                self.cues.drug_follow_up(text), model_facet)
+            route = self.router.route(features)
+            if route:
+                _set_intent(message, route.intent, f"route {route.id}")
+                if route.facet:
+                    message.set(DRUG_FACET, route.facet, add_to_output=True)
         return messages
 
 
-def _set_intent(message: Message, name: str) -> None:
-    """Make `name` the top intent with full confidence, keeping the rest of the ranking."""
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AnswerGuard(GraphComponent):
+    """Checks the ResponseSelector's pick: the answer must belong to the intent, and be likely enough.
+
+    One selector ranks every curated answer, and Rasa would serve its top pick whatever intent DIET chose
+    (a pain answer to a support question). Here the best answer under the chosen intent is served instead;
+    when even that one is doubtful (confidence or margin below the thresholds tuned on the question bank),
+    the message becomes a fallback, which offers the likeliest answers as buttons instead of guessing.
+    """
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.min_confidence = float(config["min_answer_confidence"])
+        self.min_margin = float(config["min_answer_margin"])
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"min_answer_confidence": 0.0, "min_answer_margin": 0.0}
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> AnswerGuard:
+        return cls({**cls.get_default_config(), **config})
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._check(message)
+        return messages
+
+    def _check(self, message: Message) -> None:
+        intent = (message.get(INTENT) or {}).get("name") or ""
+        selector = message.get("response_selector") or {}
+        ranking = (selector.get("default") or {}).get("ranking") or []
+        under = [r for r in ranking if (r.get("intent_response_key") or "").startswith(f"{intent}/")]
+        if not under:
+            return
+        best = under[0]
+        margin = best["confidence"] - (under[1]["confidence"] if len(under) > 1 else 0.0)
+        facet = message.get(DRUG_FACET)
+        if intent == DRUG_INTENT and facet:  # the router already chose the facet
+            return
+        if best["confidence"] < self.min_confidence or margin < self.min_margin:
+            _set_intent(message, FALLBACK_INTENT, f"doubtful answer {best['intent_response_key']} "
+                        f"({best['confidence']:.2f}, margin {margin:.2f})", 1.0)
+            return
+        key = best["intent_response_key"]
+        selector[intent] = {"response": {"intent_response_key": key, "utter_action": f"utter_{key}",
+                                         "confidence": best["confidence"], "responses": []},
+                            "ranking": under}
+        message.set("response_selector", selector, add_to_output=True)
+
+
+def best_answer_under(message: Message, intent: str) -> str | None:
+    """The ResponseSelector's best answer under `intent` ('drug' -> 'interactions'), or None."""
+    selector = (message.get("response_selector") or {}).get("default") or {}
+    for ranked in selector.get("ranking") or []:
+        key = ranked.get("intent_response_key") or ""
+        if key.startswith(f"{intent}/"):
+            return key.split("/", 1)[1]
+    return None
+
+
+def _set_intent(message: Message, name: str, why: str, confidence: float = 1.0) -> None:
+    """Make `name` the top intent, keeping the rest of the ranking; record the route and the model's own pick."""
+    before = message.get(INTENT) or {}
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-    top = {"name": name, "confidence": 1.0}
+    top = {"name": name, "confidence": confidence}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+    route = {"from": before.get("name"), "confidence": before.get("confidence"), "to": name, "why": why}
+    message.set(ROUTE, route, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyGuard(GraphComponent):
     """Overrides the predicted intent for safety findings and unusable input."""
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: set[str]) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 vocabulary: set[str], detector: SafetyDetector) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = Vocabulary(vocabulary)
-        self.detector = default_detector()
+        self.detector = detector
+        self.min_confidence = float(config.get("min_confidence_after_demotion", 0.45))
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"min_confidence_after_demotion": 0.45}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain (and re-persist the safety patterns) whenever a data file the components read changes."""
+        return json.dumps(data_fingerprints(), sort_keys=True)
 
     @classmethod
     def create(
@@ -164,7 +260,7 @@ class SafetyGuard(GraphComponent):
         execution_context: ExecutionContext,
     ) -> SafetyGuard:
         _serving()
-        return cls(model_storage, resource, set())
+        return cls(config, model_storage, resource, set(), SafetyDetector.from_file(SAFETY_FILE))
 
     @classmethod
     def load(
@@ -178,14 +274,20 @@ class SafetyGuard(GraphComponent):
         _serving()
         with model_storage.read_from(resource) as directory:
             vocabulary = set(json.loads((directory / _VOCABULARY_FILE).read_text(encoding="utf-8")))
-        return cls(model_storage, resource, vocabulary)
+            patterns = yaml.safe_load((directory / _SAFETY_PATTERNS_FILE).read_text(encoding="utf-8"))
+            trained_with = json.loads((directory / _FINGERPRINTS_FILE).read_text(encoding="utf-8"))
+        check_data_unchanged(trained_with)
+        return cls(config, model_storage, resource, vocabulary, SafetyDetector(patterns))
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Learn the English vocabulary of the training examples (for the gibberish check)."""
+        """Learn the English vocabulary of the training examples (for the gibberish check), and keep the
+        safety patterns in the model, so the patterns that run are the ones tested with it."""
         vocabulary = {w for example in training_data.training_examples for w in words_of(example.get(TEXT) or "")}
         self.vocabulary = Vocabulary(vocabulary)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary)), encoding="utf-8")
+            (directory / _SAFETY_PATTERNS_FILE).write_text(SAFETY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+            (directory / _FINGERPRINTS_FILE).write_text(json.dumps(data_fingerprints()), encoding="utf-8")
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -193,18 +295,24 @@ class SafetyGuard(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = self._override(message)
-            if intent:
-                _set_intent(message, intent)
+            self._override(message)
         return messages
 
-    def _override(self, message: Message) -> str | None:
+    def _override(self, message: Message) -> None:
         raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
         clean: CleanText = message.get(CLEANING) or sanitise(raw)
         finding = self.detector.detect(raw)
+        correction = self.detector.correction(raw)
         if finding:
-            message.set(SAFETY, {"category": finding.category, "rule": finding.rule_id}, add_to_output=True)
-            return INTENT_FOR_SAFETY[finding.category]
+            found = {"category": finding.category, "rule": finding.rule_id, "level": finding.level}
+            message.set(SAFETY, {**found, "correction": correction}, add_to_output=True)
+            _set_intent(message, INTENT_FOR_LEVEL[finding.level], f"safety detector: {finding.rule_id}")
+            return
+        if correction:
+            message.set(SAFETY, {"category": "correction", "rule": correction, "level": None}, add_to_output=True)
+            _set_intent(message, SAFETY_CORRECTION_INTENT, f"a correction: {correction}")
+            return
+        self._demote_safety_intent(message)
         drug_match = drug_match_of(message, clean.text)
         knows_a_drug = drug_match.found
         if not knows_a_drug:
@@ -212,5 +320,17 @@ class SafetyGuard(GraphComponent):
         problem = classify(clean, self.vocabulary, names_something_known=knows_a_drug)
         if problem:
             message.set(SAFETY, {"category": "input", "rule": problem}, add_to_output=True)
-            return INTENT_FOR_INPUT
-        return None
+            _set_intent(message, INTENT_FOR_INPUT, f"unusable input: {problem}")
+
+    def _demote_safety_intent(self, message: Message) -> None:
+        """The model alone never raises an alarm: its crisis, red-flag, amber or dose pick without a
+        detector finding gives way to its next intent (or the fallback when that one is doubtful)."""
+        intent = (message.get(INTENT) or {}).get("name")
+        if intent not in DETECTOR_ONLY_INTENTS:
+            return
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        nxt = next((r for r in ranking if r.get("name") not in DETECTOR_ONLY_INTENTS | {FALLBACK_INTENT}), None)
+        if nxt is None or nxt.get("confidence", 0.0) < self.min_confidence:
+            _set_intent(message, FALLBACK_INTENT, f"model's {intent} without a detector finding", 1.0)
+        else:
+            _set_intent(message, nxt["name"], f"model's {intent} without a detector finding", nxt["confidence"])

@@ -21,6 +21,7 @@ from bot.contract import MAX_ANSWER_CHARS
 from bot.knowledge.contacts import verified_phone_numbers
 from bot.knowledge.drugs import default_catalog
 from bot.paths import DOMAIN_FILE, NLU_DIR, VERIFIED_CONTACTS_FILE
+from bot.reports.composed import DOSE_NUMBER, composed_answers
 
 MAX_CHARS = MAX_ANSWER_CHARS
 MAX_MEAN_GRADE = 8.0
@@ -36,6 +37,9 @@ class Answer:
     name: str
     text: str
     needs_source: bool
+    names: tuple[str, ...] = ()  # medicine names in a composed answer, read as "it" for the grade
+
+
 
 
 def _responses(path: Path) -> dict[str, list]:
@@ -43,11 +47,16 @@ def _responses(path: Path) -> dict[str, list]:
 
 
 def answers() -> Iterator[Answer]:
-    """Every reply text: curated topic answers (which must show a source) and domain responses."""
+    """Every reply text: curated topic answers (which must show a source), composed drug answers (each facet
+    of each drug, filled from the data file) and domain responses."""
     for path in sorted(NLU_DIR.glob("*.yml")):
         for name, variations in _responses(path).items():
             for variation in variations:
+                if (variation.get("metadata") or {}).get("composed"):
+                    continue  # a template: audited below, once filled for every drug
                 yield Answer(name, variation["text"], needs_source=True)
+    for composed in composed_answers():
+        yield Answer(f"drug {composed.drug} {composed.facet}", composed.text, True, composed.names)
     for name, variations in _responses(DOMAIN_FILE).items():
         for variation in variations:
             yield Answer(name, variation["text"], needs_source="{sources}" in variation["text"])
@@ -58,9 +67,12 @@ def shows_source(text: str) -> bool:
     return bool(re.search(r"^Source: ", text, re.M)) or "{sources}" in text
 
 
-def plain_text(text: str) -> str:
-    """The part of an answer a reader reads: no source line, no template variables."""
+def plain_text(text: str, names: tuple[str, ...] = ()) -> str:
+    """The part of an answer a reader reads: no source line, no template variables; medicine names (long
+    words a patient already knows from the label) count as "it", as the variables of a template do."""
     text = SOURCE_LINE.sub("", text)
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(re.escape(name), "it", text, flags=re.I)
     return re.sub(r"\{[a-z_]+\}", "it", text).strip()
 
 
@@ -81,16 +93,38 @@ def review_dates() -> list[dt.date]:
     return dates
 
 
+def metadata_problems() -> list[str]:
+    """A curated answer's metadata (title, sources, reviewed) must agree with the source line it shows."""
+    problems = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for name, variations in _responses(path).items():
+            for variation in variations:
+                meta = variation.get("metadata") or {}
+                if meta.get("composed"):
+                    continue
+                line = SOURCE_LINE.search(variation["text"])
+                if not meta.get("title") or not meta.get("sources") or not meta.get("reviewed"):
+                    problems.append(f"{name}: metadata needs title, sources and reviewed")
+                elif line and [o.strip() for o in line["orgs"].split(", ")] != list(meta["sources"]):
+                    problems.append(f"{name}: source line {line['orgs']!r} differs from metadata {meta['sources']}")
+                elif line and not str(meta["reviewed"]).startswith(
+                        dt.datetime.strptime(f"1 {line['month']} {line['year']}", "%d %b %Y").strftime("%Y-%m")):
+                    problems.append(f"{name}: reviewed {line['month']} {line['year']} differs from {meta['reviewed']}")
+    return problems
+
+
 def run() -> int:
-    problems: list[str] = []
+    problems: list[str] = metadata_problems()
     verified = verified_phone_numbers()
     all_answers = list(answers())
     graded = [a for a in all_answers if len(plain_text(a.text).split()) >= 12] + list(drug_sentences())
-    grades = {a.name: textstat.flesch_kincaid_grade(plain_text(a.text)) for a in graded}
+    grades = {a.name: textstat.flesch_kincaid_grade(plain_text(a.text, a.names)) for a in graded}
     unsourced = [a.name for a in all_answers if a.needs_source and not shows_source(a.text)]
     for a in all_answers:
         if len(a.text) > MAX_CHARS:
             problems.append(f"{a.name}: {len(a.text)} characters (max {MAX_CHARS})")
+        if DOSE_NUMBER.search(a.text):
+            problems.append(f"{a.name}: states a dose ({DOSE_NUMBER.search(a.text).group(0)!r})")
         for number in PHONE.findall(a.text):
             if number not in verified:
                 problems.append(f"{a.name}: phone number {number} is not in {VERIFIED_CONTACTS_FILE.name}")

@@ -62,11 +62,28 @@ def test_an_unreadable_file_is_named(tmp_path):
 
 
 def test_every_drug_answer_fits_a_phone_screen():
-    """Drug answers leave room for the feedback prompt and meta payload within 1,000 characters."""
-    from actions.drugs import drug_fields
+    """Each composed drug answer (every facet of every drug, and comparisons) leaves room within 1,000
+    characters for the feedback prompt and the meta payload."""
+    from bot.reports.composed import composed_answers
 
-    responses = yaml.safe_load((DRUGS_FILE.parent.parent / "domain.yml").read_text(encoding="utf-8"))["responses"]
-    for drug in default_catalog().drugs.values():
-        for name in ("utter_drug_what", "utter_drug_route", "utter_drug_side_effects", "utter_drug_who"):
-            text = responses[name][0]["text"].format(**drug_fields(drug))
-            assert len(text) <= 720, (drug.generic, name, len(text))
+    answers = list(composed_answers())
+    assert len(answers) > 500
+    for answer in answers:
+        assert len(answer.text) <= 800, (answer.drug, answer.facet, len(answer.text))
+
+
+def test_every_drug_resolves_every_required_facet():
+    from bot.knowledge.facets import default_registry
+
+    catalog = default_catalog()
+    for drug in catalog.drugs.values():
+        for field in default_registry().required_text_fields():
+            assert catalog.facet_text(drug, field), (drug.generic, field)
+
+
+def test_a_withdrawn_drug_is_never_offered_as_an_option():
+    catalog = default_catalog()
+    withdrawn = [d for d in catalog.drugs.values() if d.withdrawn]
+    assert {d.generic for d in withdrawn} >= {"bevacizumab", "atezolizumab"}
+    for drug_class in catalog.classes.values():
+        assert not any(d.withdrawn for d in catalog.options(drug_class))

@@ -69,7 +69,9 @@ def test_two_equally_likely_drugs_are_ambiguous():
     data = DrugFile.parse_obj({
         "routes": {"pill": "a pill"},
         "classes": [
-            {"id": "c", "name": "c", "what_it_is": "x", "sources": ["x"], "last_reviewed": dt.date(2026, 1, 1)}
+            {"id": "c", "name": "c", "kind": "hormone_therapy", "what_it_is": "x", "sources": ["x"],
+             "last_reviewed": dt.date(2026, 1, 1), "pregnancy": "x", "interactions": "x", "vaccines": "x",
+             "monitoring": "x", "duration": "x"}
         ],
         "drugs": [drug("bexarotine"), drug("bexarotane")],
     })

@@ -1,0 +1,66 @@
+"""Safety answers chosen by grade: emergency (911 first), red (the 24-hour line now), amber (the team today).
+
+Also hears a correction ("I'm not suicidal", "I was asking for later", "she's already in hospital"):
+it thanks the person and answers what they meant, never repeating the same script twice in a row.
+"""
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import last_bot_responses, selected_answer
+from bot.contract import AMBER_INTENT, SAFETY
+
+RESPONSE_FOR_LEVEL = {"emergency": "utter_emergency", "red": "utter_red_flag", "amber": "utter_amber"}
+AGAIN = "_again"
+TELL_THE_NURSE = "utter_tell_nurse"
+# After a correction, the curated answer that says what they meant, when the model did not find a better one.
+ANSWER_AFTER_CORRECTION = {
+    "not_crisis": ("utter_not_crisis_thanks", ("prognosis/", "feelings/", "support/"), "utter_feelings/dying"),
+    "not_now": ("utter_not_now_thanks", ("safety_info/",), "utter_safety_info/when_to_call"),
+}
+
+
+def safety_of(tracker: Tracker) -> dict:
+    return tracker.latest_message.get(SAFETY) or {}
+
+
+class ActionUrgentAnswer(Action):
+    """Says the answer of the symptom's urgency grade (data/safety.yml), or 'tell the nurse' in hospital."""
+
+    def name(self) -> str:
+        return "action_urgent_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        safety = safety_of(tracker)
+        if safety.get("correction") == "in_hospital":
+            dispatcher.utter_message(response=TELL_THE_NURSE)
+            return []
+        intent = tracker.get_intent_of_latest_message()
+        level = safety.get("level") or ("amber" if intent == AMBER_INTENT else "red")
+        response = RESPONSE_FOR_LEVEL.get(level, RESPONSE_FOR_LEVEL["red"])
+        said_last = last_bot_responses(tracker)
+        if response in said_last or response + AGAIN in said_last:
+            response += AGAIN
+        dispatcher.utter_message(response=response)
+        return []
+
+
+class ActionSafetyCorrection(Action):
+    """Thanks the person for a correction and answers what they meant."""
+
+    def name(self) -> str:
+        return "action_safety_correction"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        kind = safety_of(tracker).get("rule")
+        if kind == "in_hospital":
+            dispatcher.utter_message(response=TELL_THE_NURSE)
+            return []
+        thanks, fitting, default = ANSWER_AFTER_CORRECTION.get(kind, ANSWER_AFTER_CORRECTION["not_now"])
+        dispatcher.utter_message(response=thanks)
+        key = selected_answer(tracker)
+        answer = f"utter_{key}" if key and key.startswith(fitting) else default
+        dispatcher.utter_message(response=answer)
+        return []

@@ -1,0 +1,67 @@
+"""The drug-facet registry (data/facets.yml): each facet's field, title, cue words; the kinds of treatment.
+
+The schema checks drugs against it, the actions answer from it, the follow-up cues and the audit read it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.paths import FACETS_FILE
+
+# Facet fields the drug schema itself defines (not facet texts): routes, side effects, warnings, who for, status.
+CORE_FIELDS = frozenset({"routes", "side_effects", "warnings", "who_for", "status"})
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One thing a patient may ask about a medicine."""
+
+    name: str
+    title: str
+    field: str | None = None  # the drug / class field holding its text; None for composed answers
+    required: bool = False
+    composed: bool = False
+    cues: frozenset[str] = frozenset()
+
+    @property
+    def response(self) -> str:
+        return f"utter_drug/{self.name}"
+
+
+@dataclass(frozen=True)
+class FacetRegistry:
+    facets: dict[str, Facet]
+    kinds: dict[str, str]  # kind id -> plain phrase ("a hormone therapy")
+    compare: dict[str, str]  # how a comparison says what differs: same_class, different_class
+
+    @classmethod
+    def from_file(cls, path: Path = FACETS_FILE) -> FacetRegistry:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        facets = {
+            name: Facet(name, spec["title"], spec.get("field"), bool(spec.get("required")),
+                        bool(spec.get("composed")), frozenset(spec.get("cues") or ()))
+            for name, spec in data["facets"].items()
+        }
+        return cls(facets, dict(data["kinds"]), dict(data["compare"]))
+
+    def required_text_fields(self) -> list[str]:
+        """Fields every drug must resolve that hold one text (not the core list fields of the schema)."""
+        return [f.field for f in self.facets.values() if f.required and f.field and f.field not in CORE_FIELDS]
+
+    def text_fields(self) -> list[str]:
+        """The fields whose value is one facet text (on a drug, or on its class as the default)."""
+        return [f.field for f in self.facets.values() if f.field and f.field not in CORE_FIELDS]
+
+    def follow_up_cues(self) -> list[tuple[str, frozenset[str]]]:
+        """(facet, cue words) in registry order, for short follow-ups that point back."""
+        return [(f.name, f.cues) for f in self.facets.values() if f.cues]
+
+
+@cache
+def default_registry() -> FacetRegistry:
+    """The project's facet registry, loaded once."""
+    return FacetRegistry.from_file(FACETS_FILE)
