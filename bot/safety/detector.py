@@ -1,10 +1,20 @@
-"""A deterministic safety detector: red flags, crisis and dose questions, on any message.
+"""A deterministic safety detector: crisis, graded red flags (emergency, red, amber) and dose questions.
 
-It does not depend on the NLU model. Patterns are Python regexes in `data/safety.yml`,
-matched on normalised text in which misspelt symptom words are first snapped to the
-vocabulary of that file (rapidfuzz). Negation is deliberately ignored: in a message
-like "no fever, but I can't breathe" the breathing pattern still fires, and a false
-alarm is preferred to a miss.
+It does not depend on the NLU model. Every pattern and cue list is a Python regex in `data/safety.yml`;
+this module only applies them:
+
+1. The text is normalised (lower case, straight apostrophes, contractions restored) and misspelt symptom
+   words are snapped to the file's vocabulary (rapidfuzz).
+2. It is split into clauses at sentence ends, commas, ';' and the words of `clause_breaks` (but, btw, also...).
+3. A pattern matches inside one clause. A match is dropped when a negator stands right before it ("no
+   fever") or when its clause tells of a past event that is over ("years ago", "it went away"). A pattern
+   marked `mention: true` (a bare symptom word) is also dropped in a clause that asks for information,
+   is hypothetical ("if she ever gets...") or says nothing is happening now ("I'm fine").
+   Other patterns are REPORTS: they fire whatever the other clauses say, so "no fever but I can't catch my
+   breath" is still an emergency. Where the two conflict, a false alarm is preferred to a miss.
+4. A bare amber mention also needs someone or some time in the message (`frames.experience`): "perjeta
+   diarrhea" alone is a topic search, "diarrhoea 5 times today" is a report.
+`correction()` says whether a message corrects the assistant (not a crisis, nothing now, already in hospital).
 """
 from __future__ import annotations
 
@@ -23,12 +33,19 @@ from bot.paths import SAFETY_FILE
 CATEGORIES = ("crisis", "red_flags", "amber", "dosing")
 # The urgency grade of each finding, most urgent first (UKONS 24-hour triage toolkit levels for symptoms).
 LEVELS = ("crisis", "emergency", "red", "amber", "dose")
+CORRECTIONS = ("not_crisis", "in_hospital", "not_now")
 _LEVEL_OF_CATEGORY = {"crisis": "crisis", "amber": "amber", "dosing": "dose"}
+# Clause frames, as named in data/safety.yml `frames:`.
+_FRAMES = (
+    "info", "hypothetical", "negated_now", "others", "person_now", "experience", "past", "now", "resolved", "negator",
+)
 _TYPO_MIN_SCORE = 85
 _CONTRACTIONS = {
     "cant": "can't", "cannt": "can't", "dont": "don't", "wont": "won't", "im": "i'm", "ive": "i've",
     "isnt": "isn't", "doesnt": "doesn't", "couldnt": "couldn't", "havent": "haven't", "didnt": "didn't",
-    "wouldnt": "wouldn't", "arent": "aren't", "wasnt": "wasn't", "hasnt": "hasn't",
+    "wouldnt": "wouldn't", "arent": "aren't", "wasnt": "wasn't", "hasnt": "hasn't", "hadnt": "hadn't",
+    "shouldnt": "shouldn't", "werent": "weren't", "shes": "she's", "hes": "he's", "theyre": "they're",
+    "thats": "that's", "whats": "what's", "theres": "there's", "youre": "you're", "id": "i'd", "theyd": "they'd",
 }
 _WORD = re.compile(r"[a-z']+")
 
@@ -48,47 +65,63 @@ class SafetyFinding:
 
 
 @dataclass(frozen=True)
+class _Pattern:
+    regex: Pattern[str]
+    mention: bool  # a bare mention: silenced in information, hypothetical and "nothing now" clauses
+    message: bool  # may match across clause ends
+
+
+@dataclass(frozen=True)
 class _Rule:
     category: str
     rule_id: str
     label: str
     level: str
-    patterns: tuple[Pattern[str], ...]
-    bare_mentions: tuple[Pattern[str], ...]  # skipped in impersonal information questions
+    patterns: tuple[_Pattern, ...]
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    silenced: bool  # past and over: nothing in it fires
+    quiet: bool  # information, hypothetical, nothing now or someone else: bare mentions in it do not fire
+
+
+def _any_of(patterns: list[str]) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.I)
 
 
 def _compile_rule(category: str, rule: dict) -> _Rule:
-    always, bare = [], []
+    patterns = []
     for item in rule["patterns"]:
-        if isinstance(item, dict):
-            (bare if item.get("skip_info_questions") else always).append(re.compile(item["pattern"], re.I))
-        else:
-            always.append(re.compile(item, re.I))
+        item = item if isinstance(item, dict) else {"pattern": item}
+        regex = re.compile(item["pattern"], re.I)
+        patterns.append(_Pattern(regex, mention=bool(item.get("mention")), message=bool(item.get("message"))))
     level = rule.get("level") or _LEVEL_OF_CATEGORY.get(category)
     if level not in LEVELS:
         raise ValueError(f"safety rule '{rule['id']}' ({category}): level must be one of {LEVELS}, not {level!r}")
-    return _Rule(category, rule["id"], rule["label"], level, tuple(always), tuple(bare))
+    return _Rule(category, rule["id"], rule["label"], level, tuple(patterns))
 
 
 class SafetyDetector:
-    """Matches the safety patterns of one data file against user messages."""
+    """Matches the safety patterns of one data file against user messages, clause by clause."""
 
     def __init__(self, data: dict) -> None:
-        self.vocabulary = sorted({w.lower() for w in data.get("vocabulary", [])})
-        self._vocabulary_set = set(self.vocabulary)
-        rules = [_compile_rule(category, rule) for category in CATEGORIES for rule in data.get(category, [])]
+        self.vocabulary = sorted({w.lower() for w in data.get("vocabulary") or []})
+        self._kept = set(self.vocabulary) | {w.lower() for w in data.get("keep_words") or []}
+        rules = [_compile_rule(category, rule) for category in CATEGORIES for rule in data.get(category) or []]
         # Most urgent level first; within a level, the order of the file.
         self.rules: list[_Rule] = sorted(rules, key=lambda r: LEVELS.index(r.level))
-        info = data.get("info_question") or {}
-        self._info_question = (
-            re.compile(rf"^(?!.*\b({info['person_words']})\b).*\b({info['info_words']})\b", re.I)
-            if info
-            else None
+        frames = data.get("frames") or {}
+        self._frames = {name: _any_of(frames.get(name) or []) for name in _FRAMES}
+        # A negator counts only when it ends right where the match starts.
+        self._negator = re.compile(rf"(?:{self._frames['negator'].pattern})\s*$", re.I)
+        self._breaks = re.compile(
+            r"[.!?;,:]+(?=\s|$)|\s(?:" + "|".join(data.get("clause_breaks") or ["but"]) + r")\s", re.I
         )
-
-    def is_info_question(self, normalised: str) -> bool:
-        """An impersonal question about a symptom ("is fever a side effect of X?")."""
-        return bool(self._info_question and self._info_question.search(normalised))
+        corrections = data.get("corrections") or {}
+        self._corrections = {kind: _any_of(corrections.get(kind) or []) for kind in CORRECTIONS}
 
     @classmethod
     def from_file(cls, path: Path = SAFETY_FILE) -> SafetyDetector:
@@ -103,26 +136,70 @@ class SafetyDetector:
     def _fix_word(self, word: str) -> str:
         if word in _CONTRACTIONS:
             return _CONTRACTIONS[word]
-        if len(word) < 5 or word in self._vocabulary_set or "'" in word:
+        if len(word) < 5 or word in self._kept or "'" in word:
             return word
         best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SCORE)
         return best[0] if best else word
 
+    def clauses(self, normalised: str) -> list[_Clause]:
+        """The clauses of a normalised message, each with the frames that silence or quieten it."""
+        spans, start = [], 0
+        for cut in [*self._breaks.finditer(normalised), None]:
+            end = cut.start() if cut else len(normalised)
+            if normalised[start:end].strip():
+                spans.append((start, end))
+            start = cut.end() if cut else end
+        texts = [normalised[a:b] for a, b in spans]
+        frame = {name: [bool(regex.search(t)) for t in texts] for name, regex in self._frames.items()}
+        result = []
+        for i, (a, b) in enumerate(spans):
+            now = frame["now"][i]
+            resolved = frame["resolved"][i] or (i + 1 < len(spans) and frame["resolved"][i + 1] and not now)
+            silenced = resolved or (frame["past"][i] and not now)
+            info = frame["info"][i] and not frame["person_now"][i]
+            quiet = info or frame["hypothetical"][i] or frame["negated_now"][i] or frame["others"][i]
+            result.append(_Clause(a, b, silenced, quiet))
+        return result
+
+    def _fires(self, rule: _Rule, pattern: _Pattern, text: str, clauses: list[_Clause]) -> bool:
+        """Whether `pattern` matches in a clause that lets it speak, with no negator right before it."""
+        if pattern.mention and rule.level == "amber" and not self._frames["experience"].search(text):
+            return False  # a bare amber word with nobody and no time in the message is a topic search
+        for clause in clauses:
+            if clause.silenced or (pattern.mention and clause.quiet):
+                continue
+            # A `message` pattern may run on past the clause end ("drinking loads, feeling sick").
+            end = len(text) if pattern.message else clause.end
+            for match in pattern.regex.finditer(text, clause.start, end):
+                if match.start() >= clause.end:
+                    break
+                if not self._negator.search(text, clause.start, match.start()):
+                    return True
+        return False
+
     def findings(self, text: str) -> list[SafetyFinding]:
         """Every rule that matches, most urgent level first."""
         normalised = self.normalise(text)
-        info_question = self.is_info_question(normalised)
+        clauses = self.clauses(normalised)
         return [
             SafetyFinding(rule.category, rule.rule_id, rule.label, rule.level)
             for rule in self.rules
-            if any(p.search(normalised) for p in rule.patterns)
-            or (not info_question and any(p.search(normalised) for p in rule.bare_mentions))
+            if any(self._fires(rule, p, normalised, clauses) for p in rule.patterns)
         ]
 
     def detect(self, text: str) -> SafetyFinding | None:
         """The most urgent finding in `text`, or None."""
         found = self.findings(text)
         return found[0] if found else None
+
+    def correction(self, text: str) -> str | None:
+        """Whether the person corrects the assistant: "not_crisis", "in_hospital", "not_now", or None.
+
+        A correction is not a finding: a message that corrects and also reports a red flag still gets
+        the red flag from `detect`.
+        """
+        normalised = self.normalise(text)
+        return next((kind for kind in CORRECTIONS if self._corrections[kind].search(normalised)), None)
 
 
 @cache

@@ -1,16 +1,30 @@
-"""The deterministic safety detector on its own, without the NLU model."""
-import pytest
+"""The deterministic safety detector on its own, without the NLU model.
 
-from bot.safety.detector import default_detector
+The phrasings below were written for these tests; the scored sets (tests/data/safety_*.yml) are not copied here.
+"""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.paths import SAFETY_FILE
+from bot.safety.detector import CORRECTIONS, LEVELS, SafetyDetector, default_detector
 from tests.support import load_test_data
 
 CASES = load_test_data("safety_cases.yml")
 
 
+def level(text: str) -> str:
+    finding = default_detector().detect(text)
+    return finding.level if finding else "none"
+
+
+# ---------------------------------------------------------------- the older case file (safety_cases.yml)
 @pytest.mark.parametrize("case", CASES["red_flags"], ids=lambda c: c["text"][:40])
-def test_every_red_flag_phrasing_is_caught(case):
+def test_every_red_flag_phrasing_is_caught_as_emergency_or_red(case):
     finding = default_detector().detect(case["text"])
-    assert finding is not None and finding.category in ("red_flags", "crisis"), case["text"]
+    assert finding is not None, case["text"]
+    assert finding.level in ("emergency", "red", "crisis"), (case["text"], finding)
 
 
 @pytest.mark.parametrize("text", CASES["crisis"], ids=lambda t: t[:40])
@@ -19,10 +33,240 @@ def test_every_crisis_phrasing_is_caught(text):
     assert finding is not None and finding.category == "crisis", text
 
 
-def test_negation_does_not_hide_a_red_flag():
-    finding = default_detector().detect("no fever, but I can't breathe")
-    assert finding and finding.rule_id == "breathing"
+# ---------------------------------------------------------------- levels
+@pytest.mark.parametrize("text", [
+    "my husband is gasping and can't get enough air",
+    "there's a crushing feeling across my chest",
+    "her speech went slurred and her left arm is weak",
+    "mum is having a fit on the floor",
+    "he fell and now he won't wake up",
+    "my tongue and throat are swelling after the drip",
+    "my gums have been bleeding for an hour and it won't stop",
+    "i coughed up blood twice this morning",
+    "my back hurts and both legs are numb and weak",
+])
+def test_emergency_level(text):
+    assert level(text) == "emergency", text
 
 
+@pytest.mark.parametrize("text", [
+    "temperature 38.3 four days after my chemo",
+    "shivery and feverish tonight, on paclitaxel",
+    "vomiting non stop, even sips come back up",
+    "dad seems confused and doesn't recognise me",
+    "my left calf is hot, swollen and tender",
+    "my glucose meter reads 410, on alpelisib",
+    "the pain is out of control even with my morphine",
+])
+def test_red_level_is_red_or_higher(text):
+    assert level(text) in ("red", "emergency"), text
+
+
+@pytest.mark.parametrize("text", [
+    "i've had loose stools 5 times today, still drinking fine",
+    "i was sick once this morning, keeping water down since",
+    "the ulcers in my mouth make it hard to eat",
+    "a red itchy rash came up on my arms yesterday, no blisters",
+    "the skin around my picc is pink and a bit sore, temp is normal",
+    "i haven't had a poo for four days",
+    "the tingling in my toes is creeping further up",
+    "my palms are red and starting to peel",
+    "my hand on the surgery side has gone puffy",
+    "my eyes are gritty and sore on the new drug",
+    "i had a nosebleed this afternoon but it stopped quickly",
+    "it stings when i pee, no temperature",
+    "she has barely eaten since yesterday",
+    "i've got a new tickly cough, breathing is fine",
+])
+def test_amber_level(text):
+    assert level(text) == "amber", text
+
+
+def test_a_fever_lifts_a_line_site_problem_to_red():
+    assert level("my port site is red and i have a temperature of 38.5") == "red"
+
+
+@pytest.mark.parametrize("text", [
+    "i've written a goodbye note for my sister",
+    "i've been putting aside my morphine for weeks",
+    "how many of these sleeping tablets would it take",
+    "my family would be better off without me",
+    "i feel like such a burden on everyone",
+    "there's nothing to live for any more",
+    "i just want to fall asleep and never wake up",
+    "mum keeps giving away her things and says she won't need them",
+    "i'm done with all of it",
+])
+def test_indirect_warning_signs_are_crisis(text):
+    assert level(text) == "crisis", text
+
+
+@pytest.mark.parametrize("text", [
+    "am i going to die of this cancer",
+    "how long can someone live with secondary breast cancer",
+    "what does palliative care mean",
+    "is apoptosis when cells kill themselves",
+    "does chemo work by killing cancer cells",
+    "i'm dying to know what the scan shows",
+    "i wrote my will and made memory boxes for the kids",
+    "i'm scared of dying",
+    "my best friend died of mbc last spring and i miss her",
+])
+def test_fear_grief_and_biology_are_not_crisis(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "how many capsules of verzenio should i take",
+    "i forgot my anastrozole this morning",
+    "can i take my ibrance at night instead of the morning",
+    "i took two letrozole by accident",
+    "is it ok to skip my tamoxifen for the weekend",
+    "should i take capecitabine with food",
+])
+def test_dose_questions(text):
+    assert level(text) == "dose", text
+
+
+@pytest.mark.parametrize("text", [
+    "how often are scans done once things are stable",
+    "how many cycles of chemo do people usually have",
+    "what is high-dose chemotherapy",
+    "what does dose-dense mean",
+    "how much does ibrance cost a month",
+    "how long do people usually stay on kisqali",
+    "will letrozole make my hair thin",
+])
+def test_schedules_costs_and_dose_words_are_not_dose_questions(text):
+    assert level(text) == "none", text
+
+
+# ---------------------------------------------------------------- frames
+@pytest.mark.parametrize("text", [
+    "is a cough a side effect of enhertu",
+    "can taxol cause chest pain",
+    "what are the signs of a blood clot",
+    "when should we ring the 24 hour line",
+    "what temperature counts as a fever on chemo",
+    "how do i know if it is an infection",
+    "what is a pulmonary embolism",
+])
+def test_information_questions_do_not_fire(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "if she ever gets a fever at night, who do we call",
+    "what if i get chest pain during the infusion",
+    "in case he has a seizure, what should we do",
+])
+def test_hypothetical_mentions_do_not_fire(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "i had a blood clot years ago, can i take tamoxifen",
+    "she had a fever back in march, all better now",
+    "i fainted once as a teenager",
+    "i had bad diarrhoea in the first cycle but it settled",
+])
+def test_past_events_that_are_over_do_not_fire(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "i had a seizure this morning",
+    "had my infusion in october and i've got a temp of 38.4",
+    "a clot two years ago and now my other calf is swollen",
+])
+def test_recent_or_returning_events_still_fire(text):
+    assert level(text) in ("emergency", "red"), text
+
+
+def test_a_symptom_of_someone_who_is_not_the_patient_is_quiet():
+    assert level("the grandchildren have a fever, is it safe for me to visit them") == "none"
+
+
+def test_a_bare_amber_word_without_anyone_is_a_topic_search():
+    assert level("eribulin neuropathy") == "none"
+    assert level("my feet have been numb since the last cycle") == "amber"
+
+
+@pytest.mark.parametrize("text", [
+    "no fever, no chills, can we go to a wedding",
+    "i'm fine, no shortness of breath, just asking about swimming",
+    "never had a seizure, can i drive with brain mets",
+    "nothing is happening now, what are the warning signs",
+])
+def test_negated_mentions_do_not_fire(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "no fever, but I can't breathe",
+    "i'm not confused but my chest hurts badly",
+    "is it a side effect? my chest hurts",
+    "what is ibrance, also i'm coughing up blood",
+    "i had a clot years ago and now my calf is swollen and hot",
+])
+def test_a_report_always_fires(text):
+    assert level(text) in ("emergency", "red"), text
+
+
+def test_the_clause_logic_on_a_small_file():
+    detector = SafetyDetector({
+        "clause_breaks": ["but"],
+        "frames": {"info": ["\\bwhat is\\b"], "past": ["\\byears ago\\b"], "negator": ["\\bno\\s+"]},
+        "red_flags": [{"id": "fever", "label": "fever", "level": "red", "patterns": [
+            {"pattern": "\\bfever\\b", "mention": True}, "\\btemp of 39\\b"]}],
+    })
+    assert detector.detect("i have a fever").level == "red"
+    assert detector.detect("what is a fever") is None  # information
+    assert detector.detect("no fever") is None  # negated
+    assert detector.detect("a fever years ago") is None  # past
+    assert detector.detect("what is a temp of 39") is not None  # a report fires in any frame
+    assert detector.detect("no fever but a temp of 39").rule_id == "fever"
+
+
+# ---------------------------------------------------------------- corrections
+@pytest.mark.parametrize(("text", "kind"), [
+    ("i'm not suicidal, i meant dying of the cancer", "not_crisis"),
+    ("i don't want to harm myself, i mean from the disease", "not_crisis"),
+    ("nothing is happening right now", "not_now"),
+    ("no, she doesn't have a temperature", "not_now"),
+    ("i was just asking for the future", "not_now"),
+    ("he's already in hospital", "in_hospital"),
+    ("we are in the emergency room now", "in_hospital"),
+    ("what is kisqali", None),
+])
+def test_corrections(text, kind):
+    assert default_detector().correction(text) == kind
+
+
+def test_a_correction_is_not_a_red_flag_but_does_not_hide_one():
+    assert level("i'm not suicidal, i was asking about prognosis") == "none"
+    assert level("she's already in hospital and now she can't breathe") == "emergency"
+
+
+# ---------------------------------------------------------------- typo snapping
 def test_typos_in_symptom_words_are_snapped():
     assert default_detector().detect("i have a feaver and chils since chemo")
+    assert level("bleedin from my gums and it wont stopp") == "emergency"
+
+
+@pytest.mark.parametrize("word", ["eating", "tools", "weeing", "drooling", "version", "feeling", "cracking", "caring"])
+def test_ordinary_words_are_not_snapped_onto_symptom_words(word):
+    assert default_detector().normalise(word) == word
+
+
+# ---------------------------------------------------------------- the data file
+def test_every_rule_has_a_level_and_the_file_names_its_sources():
+    text = SAFETY_FILE.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    for category in ("red_flags", "amber", "crisis", "dosing"):
+        assert data[category], category
+    assert all(rule["level"] in LEVELS for rule in data["red_flags"])
+    assert set(data["corrections"]) == set(CORRECTIONS)
+    header = text.split("\n\n", 1)[0]
+    assert "UKONS" in header and "version 3 (2025)" in header
+    assert "988" in header and "C-SSRS" in header
