@@ -29,7 +29,7 @@ ENDPOINTS := .build/endpoints.yml
 # channels whose environment variables are set (python -m bot.ops.credentials; README).
 CREDENTIALS := .build/credentials.yml
 
-.PHONY: help install train run chat test lint validate unit stories audit nlu-report clean report safety-report scale prune bench serve web-install
+.PHONY: help install train run chat test lint validate unit stories audit nlu-report clean report safety-report scale prune bench serve web-install eval
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -117,11 +117,15 @@ stories: train ## rasa test core on tests/test_stories.yml
 report: $(VENV)/.installed ## Helpful rate by topic from the tracker store (DB_URL for PostgreSQL)
 	$(PY) -m bot.reports.feedback
 
-safety-report: train ## Red-flag, crisis, dosing, harmless and bad-input counts through the REST channel
+safety-report: train ## Graded red flags, amber, crisis, dosing and harmless sets through REST, by category; bad input
+	$(PY) -m bot.reports.evaluate --only safety --misses
 	$(PY) -m pytest -q -s -p no:warnings tests/e2e/test_safety_rest.py tests/e2e/test_bad_input.py | grep -A12 -E "safety counts|passed|failed"
 
 audit: $(VENV)/.installed ## Content audit: answers, reading grade, sources, drugs, review dates
 	$(PY) -m bot.reports.audit
+
+eval: train ## Held-out question bank, facet set, conversations and safety sets through REST (~10 min)
+	$(PY) -m bot.reports.evaluate
 
 nlu-report: train ## Held-out NLU scores, 5-fold cross-validation and fallback threshold (slow, ~10 min)
 	$(RASA) test nlu --nlu tests/nlu_heldout.yml --out results/nlu_heldout

@@ -4,6 +4,8 @@ Shared by the actions; also the data they look facts up in, loaded once per proc
 """
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
 from bot.contract import DRUG_FACET, DRUG_INTENT, FALLBACK_INTENT, LAST_TOPIC_SLOT, TOPIC_ENTITY
@@ -112,3 +114,30 @@ def answered_this_turn(tracker: Tracker) -> list[tuple[str, dict]]:
             metadata = event.get("metadata") or {}
             said.append((metadata.get("utter_action") or "", metadata))
     return list(reversed(said))
+
+
+def previous_question_parse(tracker: Tracker) -> dict | None:
+    """The parse data of the user's message before the latest one (the question an answer was given to)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return (users[-2].get("parse_data") or None) if len(users) >= 2 else None
+
+
+def last_answer_texts(tracker: Tracker) -> list[str]:
+    """The texts the bot said in its previous turn, without source lines or prompts."""
+    texts: list[str] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user and event.get("event") == "bot" and event.get("text"):
+            texts.append(event["text"])
+    return [t for t in reversed(texts) if not t.startswith("Source:")]
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text (its main point, in the curated answers)."""
+    head = text.strip().split("\n")[0]
+    match = re.match(r"(.+?[.!?])(\s|$)", head)
+    return match.group(1) if match else head

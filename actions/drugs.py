@@ -6,6 +6,7 @@ data/nlu/drug_facets.yml and in domain.yml, the facts in data/drugs.yml.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -34,6 +35,7 @@ CLARIFY_FACETS = ("what", "route", "side_effects", "interactions", "duration")
 STATUS_INSTEAD = {"what", "who", "partners", "route"}
 SHORT_REPLY_WORDS = 4
 WARNINGS_BUDGET = 380  # characters of warnings in a side-effects answer; the rest on a "Warning signs" button
+TWO_ANSWERS_BUDGET = 600  # two facet answers in one turn only when they fit; else the second is a button
 
 
 def _reviewed(entry: Drug | DrugClass) -> str:
@@ -43,6 +45,29 @@ def _reviewed(entry: Drug | DrugClass) -> str:
 def _first_sentence(text: str) -> str:
     head, dot, _ = text.partition(". ")
     return head + "." if dot else text
+
+
+def second_facet_asked(text: str, first: str) -> str | None:
+    """The other facet a two-part question asks ("how do I take kisqali and what should I watch out for")."""
+    parts = [p for p in re.split(r"\?|\band\b|\balso\b", text.lower()) if p.strip()]
+    if len(parts) < 2:
+        return None
+    for part in parts[1:]:
+        words = set(re.findall(r"[a-z']+", part))
+        for facet, cues in REGISTRY.follow_up_cues():
+            if facet not in (first, COMPARE) and words & cues:
+                return facet
+    return None
+
+
+def _size(drug: Drug, facet: str) -> int:
+    """About how long a facet's answer for this drug is (its text plus the template's words)."""
+    fields = drug_fields(drug)
+    spec = REGISTRY.facets.get(facet)
+    key = {"routes": "routes", "side_effects": "side_effects", "warnings": "warnings", "who_for": "who_for"}.get(
+        spec.field if spec and spec.field else "", spec.field if spec else None)
+    body = fields.get(key or "", "") if key else fields["how_it_works"] + fields["who_for"]
+    return len(str(body)) + len(fields["drug_name"]) + 120
 
 
 def _within(items: list[str], budget: int) -> list[str]:
@@ -165,6 +190,14 @@ class ActionDrugAnswer(Action):
         shown = _within(drug.warnings, WARNINGS_BUDGET)
         more = response == "utter_drug/side_effects" and len(shown) < len(drug.warnings)
         buttons = [self._facet_button(drug, "warnings")] if more else []
+        second = second_facet_asked(text, facet)
+        if second and not buttons:
+            second_response = self._response(drug, second)
+            if _size(drug, facet) + _size(drug, second) <= TWO_ANSWERS_BUDGET and second_response != response:
+                dispatcher.utter_message(response=response, **drug_fields(drug))
+                dispatcher.utter_message(response=second_response, **drug_fields(drug))
+                return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
+            buttons = [self._facet_button(drug, second)]
         dispatcher.utter_message(response=response, buttons=buttons, **drug_fields(drug))
         return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
 

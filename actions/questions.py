@@ -57,6 +57,8 @@ class ActionSaveQuestion(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         questions = saved(tracker)
+        if q.is_add_all_request(tracker.latest_message.get("text") or ""):
+            return self._save_all_listed(dispatcher, tracker, questions)
         question = question_to_save(tracker)
         if not question:
             dispatcher.utter_message(response="utter_nothing_to_save")
@@ -70,6 +72,35 @@ class ActionSaveQuestion(Action):
         questions.append(question)
         dispatcher.utter_message(response="utter_question_saved", question=question, count=len(questions))
         return [SlotSet(SLOT, questions)]
+
+
+    @staticmethod
+    def _save_all_listed(dispatcher: CollectingDispatcher, tracker: Tracker, questions: list[str]) -> list[EventType]:
+        """"Add all of those": each question the bot's previous answer listed, up to the list's limit."""
+        listed = [question for text in _previous_bot_texts(tracker) for question in q.questions_in(text)]
+        added = [x for x in dict.fromkeys(listed) if not q.already_saved(x, questions)]
+        added = added[: max(0, q.patterns().max_questions - len(questions))]
+        if not added:
+            dispatcher.utter_message(response="utter_nothing_to_save")
+            return []
+        questions = questions + added
+        dispatcher.utter_message(response="utter_questions_saved_many", added=len(added), count=len(questions),
+                                 questions=q.numbered(added))
+        return [SlotSet(SLOT, questions)]
+
+
+def _previous_bot_texts(tracker: Tracker) -> list[str]:
+    """The texts of the bot's answer before the latest user message."""
+    texts: list[str] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user and event.get("event") == "bot" and event.get("text"):
+            texts.append(event["text"])
+    return list(reversed(texts))
 
 
 class ActionShowQuestions(Action):

@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import first_sentence, full_topic, last_answer_texts
 from bot.contract import SUBTYPE_SLOT, TOPIC_ENTITY
 from bot.language.subtype_matcher import subtype_key
 
@@ -37,4 +38,40 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response=response)
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
+# Treatment answers that the patient's own subtype answers better ("which targeted drugs could I get?").
+SHAPED_BY_SUBTYPE = frozenset({"treatment/overview", "treatment/targeted", "treatment/hormone", "treatment/chemo",
+                               "treatment/tailored"})
+
+
+class ActionTreatmentAnswer(Action):
+    """A treatment question: the curated answer, or the subtype's options when the patient gave theirs."""
+
+    def name(self) -> str:
+        return "action_treatment_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        key = full_topic(tracker) or "treatment/overview"
+        subtype = tracker.get_slot(SUBTYPE_SLOT)
+        if subtype and key in SHAPED_BY_SUBTYPE:
+            dispatcher.utter_message(response=f"utter_subtype/{subtype}")
+        else:
+            dispatcher.utter_message(response=f"utter_{key}")
+        return []
+
+
+class ActionExplainSimpler(Action):
+    """"What do you mean?": the point of the last answer, said more simply; never the same text again."""
+
+    def name(self) -> str:
+        return "action_explain_simpler"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        answer = next((t for t in reversed(last_answer_texts(tracker)) if len(t.split()) > 6), None)
+        if answer:
+            dispatcher.utter_message(response="utter_simpler", point=first_sentence(answer))
+        else:
+            dispatcher.utter_message(response="utter_simpler_nothing")
         return []

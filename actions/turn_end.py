@@ -63,7 +63,9 @@ class ActionReplyMeta(Action):
         texts = bot_texts_since_user(tracker)
         said = answered_this_turn(tracker)
         facet = next((name.split("/", 1)[1] for name, _ in said if name.startswith(DRUG_RESPONSE_PREFIX)), None)
-        topic = f"drug/{facet}" if facet else full_topic(tracker)
+        answered = next((name.removeprefix("utter_") for name, _ in said
+                         if "/" in name and not name.startswith(DRUG_RESPONSE_PREFIX)), None)
+        topic = f"drug/{facet}" if facet else (answered or full_topic(tracker))
         source = next((", ".join(m["sources"]) for _, m in said if m.get("sources")), None) \
             or next((s for s in map(source_of, texts) if s), None)
         # Only an answered drug question is about a drug (not "which medicine did you mean?").

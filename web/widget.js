@@ -11,7 +11,6 @@
   const form = document.getElementById("composer");
   const input = document.getElementById("message");
   const sendButton = document.getElementById("send");
-  const redFlagBanner = document.getElementById("red-flag-banner");
 
   /** A random, unguessable id for this visitor's conversation. */
   function newSessionId() {
@@ -59,8 +58,13 @@
     messages.scrollTop = messages.scrollHeight;
   }
 
-  function showRedFlag() {
-    redFlagBanner.hidden = false;
+  /** Shows the banner of an urgency level (emergency, red, amber); a more urgent one replaces it. */
+  function showUrgency(level) {
+    const banners = document.querySelectorAll("[data-level]");
+    const order = ["emergency", "red", "amber"];
+    const shown = [...banners].find((b) => !b.hidden);
+    if (shown && order.indexOf(shown.dataset.level) <= order.indexOf(level)) return;
+    for (const banner of banners) banner.hidden = banner.dataset.level !== level;
     messages.scrollTop = messages.scrollHeight;
   }
 
@@ -77,7 +81,7 @@
     if (!data) return;
     setStatus("");
     const meta = data.custom && data.custom.meta;
-    if (meta && meta.red_flag === true) showRedFlag();
+    if (meta && ["emergency", "red", "amber"].includes(meta.urgency)) showUrgency(meta.urgency);
     if (data.text) addBubble("bot", data.text);
     const buttons = data.quick_replies || data.buttons;
     if (Array.isArray(buttons) && buttons.length) addButtons(buttons);

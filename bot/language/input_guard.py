@@ -6,6 +6,7 @@ gibberish, repeated), so it can answer politely instead of guessing; cleaning it
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from bot.knowledge.facets import default_registry
 from bot.paths import LANGUAGE_FILE
 from bot.text import CleanText, words_of
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
 
 @dataclass(frozen=True)
 class LanguageHints:
@@ -27,13 +30,26 @@ class LanguageHints:
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
     follow_up_cues: tuple = ()  # (facet, frozenset of cue words), in the facet registry's order
+    story_min_words: int = 35
+    story_min_sentences: int = 3
 
     @classmethod
     def from_file(cls, path: Path = LANGUAGE_FILE) -> LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
         cues = tuple(default_registry().follow_up_cues())
-        return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues)
+        story = data.get("story") or {}
+        return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues,
+                   int(story.get("min_words", 35)), int(story.get("min_sentences", 3)))
+
+    def question_of_story(self, text: str) -> str | None:
+        """The question a long story asks (its last sentence with "?", else its last sentence), or None
+        when the message is not a long story."""
+        sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+        if len(sentences) < self.story_min_sentences or len(text.split()) < self.story_min_words:
+            return None
+        asked = [s for s in sentences if s.endswith("?")]
+        return (asked or sentences)[-1]
 
     def points_back(self, text: str) -> bool:
         """True when the message has a word that points back to something named earlier ("it", "that")."""

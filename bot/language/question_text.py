@@ -41,6 +41,7 @@ class QuestionPatterns:
     topic_template: str
     back_reference: Pattern[str]
     add: tuple[AddRule, ...]
+    add_all: Pattern[str]
     last: Pattern[str]
     digits: Pattern[str]
     ordinals: dict[str, int]
@@ -62,6 +63,7 @@ class QuestionPatterns:
             topic_template=data["topic_template"],
             back_reference=re.compile(data["back_reference"], re.I),
             add=tuple(AddRule(re.compile(r["pattern"], re.I), r.get("template")) for r in data["add"]),
+            add_all=re.compile(data["add_all"], re.I),
             last=re.compile(remove["last"], re.I),
             digits=re.compile(remove["digits"]),
             ordinals={str(k).lower(): int(v) for k, v in remove["ordinals"].items()},
@@ -153,10 +155,33 @@ def text_to_save(message: str) -> ToSave:
     return ToSave(previous=True)
 
 
+def asks_something(message: str) -> bool:
+    """True when a message carries a question: a "?", or a sentence that starts like one."""
+    text = _squash(message)
+    if "?" in text:
+        return True
+    return any(patterns().question_start.search(part.strip()) for part in re.split(r"[.!;,]", text) if part.strip())
+
+
+def is_add_all_request(message: str) -> bool:
+    """True for "add all of those to my list": every question the bot just listed is to be saved."""
+    return bool(patterns().add_all.search(_squash(message)))
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions a bot message lists, one per line ("- What is the goal of this treatment?")."""
+    found = []
+    for line in (text or "").splitlines():
+        line = line.strip().lstrip("-*•0123456789.) ").strip()
+        if line.endswith("?") and looks_like_question(line):
+            found.append(_shorten(_capitalised(line), patterns().max_chars))
+    return found
+
+
 def is_add_request(message: str) -> bool:
     """True when a message has the form of "add X to my questions" or "remind me to ask about X"."""
     message = _squash(message)
-    return any(rule.pattern.search(message) for rule in patterns().add)
+    return any(rule.pattern.search(message) for rule in patterns().add) or is_add_all_request(message)
 
 
 def previous_question(user_texts: Iterable[str]) -> str | None:

@@ -19,6 +19,7 @@ class Features:
     add_request: bool = False
     follow_up_facet: str | None = None  # the facet a short follow-up pointing back asks for
     model_facet: str | None = None  # the model's best drug facet
+    ranking: tuple[str, ...] = ()  # the model's intents, most likely first
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class _Rule:
             return False
         if not set(w.get("names", ())) <= f.names:
             return False
+        if "names_any" in w and not set(w["names_any"]) & f.names:
+            return False
         return not set(w.get("not_names", ())) & f.names
 
 
@@ -67,7 +70,11 @@ class Router:
                     facet = features.model_facet or "what"
                 elif facet == "cue":
                     facet = features.follow_up_facet
-                return Route(rule.id, rule.then["intent"], facet)
+                intent = rule.then["intent"]
+                if intent == "next":
+                    skip = set(rule.when.get("intent_in", ())) | {"nlu_fallback"}
+                    intent = next((i for i in features.ranking if i not in skip), "nlu_fallback")
+                return Route(rule.id, intent, facet)
         return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -32,14 +33,23 @@ from bot.contract import (
     ROUTE,
     SAFETY,
     SAFETY_CORRECTION_INTENT,
+    STORY_QUESTION,
     UNKNOWN_WORDS,
 )
 from bot.language.drug_matcher import DrugMatch, default_matcher
 from bot.language.input_guard import Vocabulary, classify, default_language_hints
-from bot.language.question_text import is_add_request
+from bot.language.question_text import asks_something, is_add_request
 from bot.language.routing import Features, default_router
 from bot.language.subtype_matcher import subtype_key
-from bot.paths import DRUGS_FILE, LANGUAGE_FILE, QUESTION_PATTERNS_FILE, SAFETY_FILE, SUBTYPES_FILE
+from bot.paths import (
+    DRUGS_FILE,
+    FACETS_FILE,
+    LANGUAGE_FILE,
+    QUESTION_PATTERNS_FILE,
+    ROUTING_FILE,
+    SAFETY_FILE,
+    SUBTYPES_FILE,
+)
 from bot.rasa_ext import remote_action
 from bot.safety.detector import SafetyDetector
 from bot.text import CleanText, sanitise, words_of
@@ -53,22 +63,24 @@ _VOCABULARY_FILE = "vocabulary.json"
 _SAFETY_PATTERNS_FILE = "safety.yml"
 _FINGERPRINTS_FILE = "data_fingerprints.json"
 # Data files the components read at load besides the model: their hashes at train time are kept in the
-# model, and a model refuses to load beside different ones (retrain with `make train`).
-DATA_FILES_READ_AT_LOAD = (SAFETY_FILE, DRUGS_FILE, LANGUAGE_FILE, QUESTION_PATTERNS_FILE, SUBTYPES_FILE)
+# model, and a model refuses to load beside different ones (retrain with `make train`). The safety
+# patterns are not read from disk at all: the model carries the copy it was trained and tested with.
+DATA_FILES_READ_AT_LOAD = (DRUGS_FILE, LANGUAGE_FILE, QUESTION_PATTERNS_FILE, SUBTYPES_FILE, FACETS_FILE, ROUTING_FILE)
 
 
 class DataChangedSinceTraining(RuntimeError):
     """A data file the components read differs from the one the model was trained with."""
 
 
-def data_fingerprints() -> dict[str, str]:
-    """SHA-256 of each data file the components read, by file name."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DATA_FILES_READ_AT_LOAD}
+def data_fingerprints(files: tuple[Path, ...] = DATA_FILES_READ_AT_LOAD) -> dict[str, str]:
+    """SHA-256 of each data file, by file name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def check_data_unchanged(trained_with: dict[str, str]) -> None:
     """Refuse, in one line, to serve a model beside data files other than those it was trained with."""
-    changed = sorted(name for name, digest in data_fingerprints().items() if trained_with.get(name) != digest)
+    changed = sorted(name for name, digest in data_fingerprints().items()
+                     if name in trained_with and trained_with[name] != digest)
     if changed:
         raise DataChangedSinceTraining(
             f"{', '.join(changed)} changed since the model was trained: run `make train` before serving it"
@@ -114,12 +126,16 @@ class InputCleaner(_ConfiglessComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
+        hints = default_language_hints()
         for message in messages:
             raw = message.get(TEXT) or ""
             clean = sanitise(raw)
             message.set(RAW_TEXT, raw)
             message.set(CLEANING, clean)
-            message.set(TEXT, clean.text)
+            question = hints.question_of_story(clean.text)
+            if question:  # a long story: the model reads the question it asks
+                message.set(STORY_QUESTION, question, add_to_output=True)
+            message.set(TEXT, question or clean.text)
         return messages
 
 
@@ -148,8 +164,11 @@ class IntentRouter(_ConfiglessComponent):
                 names.add("subtype")
             if self.cues.points_back(text):
                 names.add("pointer")
+            if asks_something(text):
+                names.add("question")
+            ranking = tuple(r.get("name") for r in message.get(INTENT_RANKING_KEY) or [])
             features = Features(asked, frozenset(names), is_add_request(text),
-                                self.cues.drug_follow_up(text), model_facet)
+                                self.cues.drug_follow_up(text), model_facet, ranking)
             route = self.router.route(features)
             if route:
                 _set_intent(message, route.intent, f"route {route.id}")
@@ -249,7 +268,7 @@ class SafetyGuard(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain (and re-persist the safety patterns) whenever a data file the components read changes."""
-        return json.dumps(data_fingerprints(), sort_keys=True)
+        return json.dumps(data_fingerprints((SAFETY_FILE, *DATA_FILES_READ_AT_LOAD)), sort_keys=True)
 
     @classmethod
     def create(

@@ -127,7 +127,8 @@ def test_conversation_with_buttons_and_red_flag_banner(page: Page) -> None:
     ask(page, "I can't breathe")
     banner = page.locator("#red-flag-banner")
     expect(banner).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
-    expect(banner).to_have_text("Call your care team now / emergency services: 911")
+    expect(banner).to_have_text("This may be an emergency: call 911 now")
+    expect(page.locator("#amber-banner")).to_be_hidden()
     expect(banner).to_be_in_viewport()
     expect(bot.filter(has_text="911").last).to_be_in_viewport()
     expect(quick_replies.filter(has_text=re.compile(r"^Yes$")).last).to_be_disabled()  # old buttons are spent

@@ -1,0 +1,186 @@
+"""`make eval`: the held-out sets, through REST against the trained assistant (started here on free ports).
+
+    python -m bot.reports.evaluate [--url URL] [--only bank,facets,conversations,safety] [--misses]
+
+- question bank (tests/data/question_bank_*.yml) and facet set (tests/data/facet_set.yml): each question
+  gets one outcome, read from the reply's meta payload: a curated answer's key, drug:<generic>:<facet>,
+  safety:<level>, chat:<intent>, or not_covered (an honest decline). Counted as right, declined or wrong
+  (a curated answer to another question), by topic, with the misses listed.
+- conversations (tests/data/conversations.yml): scored by ../shared/eval/converse.py's rules.
+- safety sets (tests/data/safety_heldout.yml, safety_final.yml): bot.reports.safety_sets.
+None of these sets is ever trained on.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from bot.ops.deploy import endpoints
+from bot.ops.processes import free_port, server_env, stop_process, wait_until
+from bot.paths import CREDENTIALS_FILE, MODELS_DIR, ROOT
+from bot.reports import safety_sets
+
+TEST_DATA = ROOT / "tests" / "data"
+BANKS = sorted(TEST_DATA.glob("question_bank_*.yml"))
+FACET_SET = TEST_DATA / "facet_set.yml"
+CONVERSATIONS = TEST_DATA / "conversations.yml"
+SAFETY_SETS = [TEST_DATA / "safety_heldout.yml", TEST_DATA / "safety_final.yml"]
+CHAT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do", "ask_source"}
+DECLINES = {"nlu_fallback", "out_of_scope"}
+CHAT_NAMES = {"ask_source": "source"}
+
+
+def say(url: str, text: str, sender: str | None = None) -> list[dict]:
+    body = json.dumps({"sender": sender or f"eval-{uuid.uuid4().hex}", "message": text}).encode()
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def meta_of(messages: list[dict]) -> dict:
+    return next(((m.get("custom") or {}).get("meta") for m in messages if (m.get("custom") or {}).get("meta")), {})
+
+
+def outcome(meta: dict) -> str:
+    """What the reply was, as an answer key."""
+    if meta.get("crisis"):
+        return "safety:crisis"
+    if meta.get("urgency") not in (None, "none"):
+        return f"safety:{meta['urgency']}"
+    if meta.get("refusal"):
+        return f"safety:{meta['refusal']}"
+    topic = meta.get("topic") or ""
+    if meta.get("facet"):
+        return f"drug:{meta.get('drug') or '?'}:{meta['facet']}"
+    if topic in DECLINES or topic.startswith("input"):
+        return "not_covered"
+    if topic in CHAT_INTENTS:
+        return f"chat:{CHAT_NAMES.get(topic, topic)}"
+    return topic or "not_covered"
+
+
+def is_right(got: str, expected: list[str]) -> bool:
+    for key in expected:
+        if got == key:
+            return True
+        if key.startswith("drug:") and got.startswith("drug:"):
+            _, drugs, facet = key.rsplit(":", 2) if key.count(":") >= 2 else (None, "", "")
+            _, got_drug, got_facet = got.split(":", 2)
+            names = drugs.split("+")
+            if facet == got_facet and (got_drug in names or (facet == "compare" and got_drug == "?")):
+                return True
+    return False
+
+
+def score_questions(url: str, items: list[dict]) -> tuple[dict[str, Counter], list[tuple[str, str, str]]]:
+    tally: dict[str, Counter] = defaultdict(Counter)
+    misses = []
+    for item in items:
+        expected = item["expect"]
+        got = outcome(meta_of(say(url, item["q"])))
+        group = expected[0].split(":")[0] if expected[0].startswith(("drug:", "safety:", "chat:")) \
+            else expected[0].split("/")[0]
+        if is_right(got, expected):
+            tally[group]["right"] += 1
+        elif got == "not_covered":
+            tally[group]["declined"] += 1
+            misses.append((group, f"declined (wanted {', '.join(expected)})", item["q"]))
+        else:
+            tally[group]["wrong"] += 1
+            misses.append((group, f"got {got} (wanted {', '.join(expected)})", item["q"]))
+    return tally, misses
+
+
+def print_table(title: str, tally: dict[str, Counter], misses: list, show: bool) -> None:
+    total = Counter()
+    print(f"\n{title}\n{'topic':16} {'n':>5} {'right':>6} {'declined':>9} {'wrong':>6}")
+    for group, c in sorted(tally.items()):
+        n = sum(c.values())
+        total.update(c)
+        print(f"{group:16} {n:5} {c['right']:6} {c['declined']:9} {c['wrong']:6}")
+    n = sum(total.values()) or 1
+    print(f"{'all':16} {n:5} {total['right']:6} {total['declined']:9} {total['wrong']:6}   "
+          f"right {total['right'] / n:.3f}, declined {total['declined'] / n:.3f}, wrong {total['wrong'] / n:.3f}")
+    if show:
+        for group, what, text in misses:
+            print(f"  [{group}] {what}: {text}")
+
+
+def bank_items() -> list[dict]:
+    return [item for path in BANKS for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def facet_items() -> list[dict]:
+    return [{"q": i["q"], "expect": [f"drug:{i['drug']}:{i['facet']}"]}
+            for i in yaml.safe_load(FACET_SET.read_text(encoding="utf-8"))]
+
+
+def run_conversations(url: str, show: bool) -> None:
+    converse = ROOT.parent / "shared" / "eval" / "converse.py"
+    args = [sys.executable, str(converse), str(CONVERSATIONS), "--url", f"{url}/webhooks/rest/webhook"]
+    args += ["--verbose"] if show else []
+    print("\nconversations (tests/data/conversations.yml, scored by converse.py)")
+    subprocess.run(args, check=False)
+
+
+@contextlib.contextmanager
+def assistant() -> Iterator[str]:
+    """The trained assistant and its action server on free loopback ports, until the block ends."""
+    rasa_port, actions_port = free_port(), free_port()
+    env = server_env()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = endpoints({"ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"})
+        config["tracker_store"]["db"] = str(Path(tmp) / "tracker.db")
+        (Path(tmp) / "endpoints.yml").write_text(yaml.safe_dump(config))
+        log = open(Path(tmp) / "servers.log", "ab")
+        procs = [subprocess.Popen([str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions",
+                                   "actions", "--port", str(actions_port)], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)]
+        procs.append(subprocess.Popen([str(Path(sys.executable).parent / "rasa"), "run", "-i", "127.0.0.1", "-p",
+                                       str(rasa_port), "--model", str(MODELS_DIR), "--endpoints",
+                                       str(Path(tmp) / "endpoints.yml"), "--credentials", str(CREDENTIALS_FILE)],
+                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        url = f"http://127.0.0.1:{rasa_port}"
+        try:
+            wait_until(lambda: bool(say(url, "hello")), 300, "rasa server", procs)
+            yield url
+        finally:
+            for proc in procs:
+                stop_process(proc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running assistant (default: start one)")
+    parser.add_argument("--only", default="bank,facets,conversations,safety")
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args(argv)
+    parts = set(args.only.split(","))
+    with contextlib.nullcontext(args.url) if args.url else assistant() as url:
+        if "bank" in parts:
+            print_table("question bank (tests/data/question_bank_*.yml)", *score_questions(url, bank_items()),
+                        args.misses)
+        if "facets" in parts:
+            print_table("facet set (tests/data/facet_set.yml)", *score_questions(url, facet_items()), args.misses)
+        if "conversations" in parts:
+            run_conversations(url, args.misses)
+        if "safety" in parts:
+            for path in SAFETY_SETS:
+                print(f"\nsafety set {path.name}")
+                safety_sets.report(*safety_sets.score([path], safety_sets.rest_outcome(url)), args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
