@@ -12,6 +12,9 @@
   const input = document.getElementById("message");
   const sendButton = document.getElementById("send");
   const redFlagBanner = document.getElementById("red-flag-banner");
+  const deleteLink = document.getElementById("delete-chat");
+  // The intent the "Delete this chat" link sends; the assistant then asks to confirm (domain.yml utter_confirm_delete).
+  const DELETE_PAYLOAD = "/delete_conversation";
 
   /** A random, unguessable id for this visitor's conversation. */
   function newSessionId() {
@@ -33,6 +36,7 @@
   function setReady(ready) {
     input.disabled = !ready;
     sendButton.disabled = !ready;
+    deleteLink.disabled = !ready;
   }
 
   function addBubble(who, text) {
@@ -103,6 +107,8 @@
   socket.on("connect_error", () => {
     setStatus("The assistant can't be reached right now. In an emergency, call 911 or your local emergency number.");
   });
+
+  deleteLink.addEventListener("click", () => send(DELETE_PAYLOAD, deleteLink.textContent));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
