@@ -93,21 +93,27 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_size = cache_size
-        self._lent: OrderedDict[str, tuple[tuple[int, int], DialogueStateTracker]] = OrderedDict()
+        self._lent: OrderedDict[str, tuple[tuple[int, int, float], DialogueStateTracker]] = OrderedDict()
         self.retention: RetentionSchedule | None = None
         days = retention_days()
         if days is not None:
             self.retention = RetentionSchedule(self.engine, days, interval_seconds(),
                                                after_prune=self._forget_after_prune).start()
 
-    def _stored_state(self, sender_id: str) -> tuple[int, int] | None:
-        """(last event id, number of events) of the conversation in the database, None if it has none."""
-        query = sa.select(sa.func.max(self.SQLEvent.id), sa.func.count(self.SQLEvent.id)).where(
-            self.SQLEvent.sender_id == sender_id
+    def _stored_state(self, sender_id: str) -> tuple[int, int, float] | None:
+        """(last event id, number of events, latest timestamp) of the conversation in the database; None if none.
+
+        The timestamp matters: SQLite reuses the ids of deleted rows, so a conversation deleted on one
+        instance and begun again could otherwise end on the same id and count as the one another
+        instance still holds in memory.
+        """
+        event = self.SQLEvent
+        query = sa.select(sa.func.max(event.id), sa.func.count(event.id), sa.func.max(event.timestamp)).where(
+            event.sender_id == sender_id
         )
         with self.engine.connect() as connection:
-            last_id, count = connection.execute(query).one()
-        return None if last_id is None else (last_id, count)
+            last_id, count, latest = connection.execute(query).one()
+        return None if last_id is None else (last_id, count, latest)
 
     def _forget_after_prune(self, deleted: int) -> None:
         if deleted:

@@ -74,7 +74,10 @@ def test_delete_my_conversation_removes_every_event_and_the_questions_list(serve
     assert len(before) > 20 and after == []
     assert [kind for _, kind in fresh][:2] == ["action", "session_started"]
     assert [kind for _, kind in fresh].count("user") == 1
-    assert min(event_id for event_id, _ in fresh) > max(event_id for event_id, _ in before)
+    with closing(sqlite3.connect(servers.tracker_db)) as db:
+        stored = " ".join(row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (chat.sender,)))
+    assert "show my questions" in stored  # the new message ...
+    assert "letrozole" not in stored and '"name": "my_questions"' not in stored  # ... and nothing of the old
 
 
 def test_a_cancelled_request_deletes_nothing(servers: Servers) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import time
 
-from fakes import FakeAPI, Recorded
+from tests.fakes import FakeAPI, Recorded
 
 
 class FakeSlackAPI(FakeAPI):

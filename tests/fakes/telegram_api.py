@@ -5,7 +5,7 @@ import itertools
 import json
 import time
 
-from fakes import FakeAPI, Recorded
+from tests.fakes import FakeAPI, Recorded
 
 
 class FakeTelegramAPI(FakeAPI):
