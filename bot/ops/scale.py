@@ -66,11 +66,10 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
-        error_page 429 /slow_down.json;
-        location = /slow_down.json {{
-            internal;
-            root {dir};
+        error_page 429 @slow_down;
+        location @slow_down {{
             default_type application/json;
+            return 429 "{slow_down}";
         }}
         location / {{
             limit_req zone=per_address burst={burst} nodelay;
@@ -91,6 +90,14 @@ def slow_down_text() -> str:
     """The domain's "please slow down" reply, for nginx to send when it limits an address."""
     domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
     return domain["responses"][SLOW_DOWN_RESPONSE][0]["text"]
+
+
+def nginx_slow_down_body() -> str:
+    """That reply as a REST channel answer, escaped for a double-quoted nginx string."""
+    body = json.dumps([{"recipient_id": "", "text": slow_down_text()}])
+    if "$" in body:
+        raise ValueError("utter_slow_down must not contain '$' (nginx would read a variable)")
+    return body.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def find_binary(name: str) -> str | None:
@@ -226,8 +233,7 @@ class Stack:
         servers = "\n".join(f"        server 127.0.0.1:{port};" for port in self.rasa_ports)
         conf = self.workdir / "nginx.conf"
         conf.write_text(NGINX_CONF.format(dir=self.workdir, port=self.nginx_port, servers=servers,
-                                          rate=NGINX_RATE_PER_S, burst=NGINX_BURST))
-        (self.workdir / "slow_down.json").write_text(json.dumps([{"recipient_id": "", "text": slow_down_text()}]))
+                                          rate=NGINX_RATE_PER_S, burst=NGINX_BURST, slow_down=nginx_slow_down_body()))
         nginx = find_binary("nginx")
         subprocess.run([nginx, "-t", "-q", "-p", str(self.workdir), "-e", str(self.workdir / "nginx-error.log"),
                         "-c", str(conf)], check=True)
