@@ -75,6 +75,7 @@ serve: train web-install ## The web page on http://127.0.0.1:8080 (WEB_PORT), Ra
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
 	$(PY) -m http.server $(WEB_PORT) --bind 127.0.0.1 --directory web & \
+	WEB_ORIGINS=$${WEB_ORIGINS:-http://127.0.0.1:$(WEB_PORT)} \
 	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --cors http://127.0.0.1:$(WEB_PORT) \
 	  --credentials $(CREDENTIALS) --endpoints $(ENDPOINTS)
 
@@ -94,8 +95,10 @@ chat: train ## Install, train if needed, start the action server and open rasa s
 scale: train ## PostgreSQL + Redis + 2 rasa run behind nginx on 127.0.0.1:8000 (SCALE_PORT), until Ctrl-C
 	$(PY) -m bot.ops.scale
 
-prune: $(VENV)/.installed ## Delete tracker events older than DAYS days (default 30) from the SQL tracker store
-	$(PY) -m bot.ops.retention --days $(or $(DAYS),30)
+# privacy (issue 16): `make run` / `make serve` / `make scale` prune by themselves (RETENTION_DAYS, default 30,
+# at start and once a day: bot/rasa_ext/retention.py); this target does it by hand.
+prune: $(VENV)/.installed ## Delete tracker events older than DAYS days (default RETENTION_DAYS, else 30) from the SQL tracker store
+	$(PY) -m bot.ops.retention --days $(or $(DAYS),$(RETENTION_DAYS),30)
 
 bench: train ## Load benchmark (Locust) against the starter bot, with RSS and training time (~10 min)
 	$(PY) -m bench.run

@@ -5,6 +5,11 @@ folder, 127.0.0.1) and get the same Locust load (bench/locustfile.py) in the sam
 1, 10, 20 and 50 concurrent conversations, BENCH_SECONDS (25) each. The starter bot
 (`rasa init --no-prompt`) lives in .build/starter-bot, trained once. Training times are
 cached in .build/bench/ and measured again only when the inputs change.
+
+Locust's patients type with no pause, far faster than a person: for those steps the assistant's
+per-sender flood limit (bot/rasa_ext/flood.py) is raised out of reach (the check still runs). A last
+run with the default limit measures flood control: the p95 of a conversation at a person's pace,
+quiet, and during a burst of BURST_MESSAGES messages from one other sender (issue 16).
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +44,13 @@ STEPS = [int(n) for n in os.environ.get("BENCH_USERS", "1,10,20,50").split(",")]
 STEP_SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
 # Extra runs of the assistant with several Sanic workers ("" for none).
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "2").split(",") if n]
+BURST_MESSAGES = 200
+BURST_CLIENTS = 16
+PACED_TURNS = ["hi", "what is letrozole", "how is it given?", "what side effects does it have",
+               "what does remission mean", "what is ibrance", "who is it for?", "thanks"]
+PACED_PAUSE_S = 0.5
+# Locust's closed loop is a flood by design: limits no step reaches (the per-sender check still runs).
+NO_FLOOD_LIMIT = {"FLOOD_BURST": "1000000", "FLOOD_RATE": "1000000"}
 TRAIN_INPUTS = ["config.yml", "domain.yml", "data/**/*.yml", "bot/*.py", "bot/knowledge/*.py", "bot/language/*.py",
                 "bot/safety/*.py", "bot/rasa_ext/components.py", ".build/spacy_mbc/meta.json"]
 
@@ -133,6 +147,7 @@ class Bot:
     project: Path
     actions: bool
     workers: int = 1
+    env: dict[str, str] = field(default_factory=dict)
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mbc-bench-")))
     procs: list[subprocess.Popen] = field(default_factory=list)
     load_seconds: float = 0.0
@@ -150,7 +165,7 @@ class Bot:
             wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, 60,
                        "action server", self.procs)
         endpoints["tracker_store"]["db"] = str(self.workdir / "tracker.db")
-        env = {}
+        env = dict(self.env)
         if self.workers > 1:  # Rasa runs several Sanic workers only with a shared lock store
             redis_port = free_port()
             self._spawn([find_binary("redis-server") or "redis-server", "--port", str(redis_port),
@@ -159,7 +174,9 @@ class Bot:
             endpoints["lock_store"] = {"type": "redis", "url": "127.0.0.1", "port": redis_port, "db": 0}
             env["SANIC_WORKERS"] = str(self.workers)
         (self.workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
-        (self.workdir / "credentials.yml").write_text("rest:\n")
+        # The assistant's REST channel is its own (credentials.yml: flood limit); the starter's is Rasa's.
+        channel = "bot.rasa_ext.channels.RestInput" if self.actions else "rest"
+        (self.workdir / "credentials.yml").write_text(f"{channel}:\n")
         start = time.monotonic()
         self.rasa_proc = self._spawn([RASA, "run", "-i", "127.0.0.1", "-p", str(port), "--model", "models",
                                       "--endpoints", str(self.workdir / "endpoints.yml"),
@@ -219,7 +236,51 @@ def measure(bot: Bot, venv_bin: Path) -> dict:
         bot.stop()
 
 
-def table(runs: dict[str, dict], train_s: float, starter_train_s: float) -> str:
+def _p95(latencies_ms: list[float]) -> float:
+    ordered = sorted(latencies_ms)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def paced_conversation(url: str, rounds: int = 2) -> list[float]:
+    """A person's conversation (PACED_TURNS, PACED_PAUSE_S between turns): each turn's latency in ms."""
+    sender = f"paced-{uuid.uuid4().hex}"
+    latencies = []
+    for text in PACED_TURNS * rounds:
+        start = time.monotonic()
+        requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120)
+        latencies.append((time.monotonic() - start) * 1000)
+        time.sleep(PACED_PAUSE_S)
+    return latencies
+
+
+def burst_step(url: str) -> dict:
+    """The paced conversation's p95 alone, then while one other sender sends BURST_MESSAGES at once."""
+    quiet = paced_conversation(url)
+    sender = f"burst-{uuid.uuid4().hex}"
+
+    def flood_message(_: int) -> bool:
+        reply = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": "what is letrozole"},
+                              timeout=120).json()
+        return any("slow down" in (m.get("text") or "") for m in reply)
+
+    with ThreadPoolExecutor(BURST_CLIENTS + 1) as pool:
+        paced = pool.submit(paced_conversation, url, 1)
+        slowed = sum(pool.map(flood_message, range(BURST_MESSAGES)))
+        during = paced.result()
+    return {"quiet_p95": _p95(quiet), "burst_p95": _p95(during), "slowed": slowed,
+            "answered": BURST_MESSAGES - slowed, "turns": len(during)}
+
+
+def measure_burst(bot: Bot) -> dict:
+    log(f"{bot.name}: a paced conversation, quiet and during a burst of {BURST_MESSAGES} from one sender")
+    bot.start()
+    try:
+        return burst_step(bot.url)
+    finally:
+        bot.stop()
+
+
+def table(runs: dict[str, dict], train_s: float, starter_train_s: float, burst: dict | None = None) -> str:
     """The results side by side: each configuration of the assistant, then the starter bot, per load step."""
     starter = runs["starter"]
     lines = [f"{'conversations':>13} | {'bot':<12} | {'msg/s':>6} | {'p50 ms':>6} | {'p95 ms':>6} | {'p99 ms':>6} | "
@@ -257,6 +318,11 @@ def table(runs: dict[str, dict], train_s: float, starter_train_s: float) -> str:
         checks += [("RSS <= 1.5 GB", sum(run["rss"].values()) <= 1536), ("full train <= 4 min", train_s <= 240)]
         verdicts = "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks)
         lines.append(f"targets       | {label}: {verdicts}")
+    if burst:
+        lines.append(f"flood burst   | assistant, default limit: a paced conversation's p95 "
+                     f"{burst['quiet_p95']:.0f} ms quiet, {burst['burst_p95']:.0f} ms during a burst of "
+                     f"{BURST_MESSAGES} from one sender "
+                     f"({burst['answered']} answered, {burst['slowed']} asked to slow down)")
     return "\n".join(lines)
 
 
@@ -264,14 +330,16 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     venv_bin = ensure_bench_venv()
     starter_train_s = starter_bot()
-    runs = {"assistant": measure(Bot("assistant", ROOT, actions=True), venv_bin)}
+    runs = {"assistant": measure(Bot("assistant", ROOT, actions=True, env=NO_FLOOD_LIMIT), venv_bin)}
     for workers in WORKERS:
-        runs[f"assistant {workers}w"] = measure(Bot(f"assistant {workers}w", ROOT, actions=True, workers=workers),
-                                                venv_bin)
+        runs[f"assistant {workers}w"] = measure(Bot(f"assistant {workers}w", ROOT, actions=True, workers=workers,
+                                                    env=NO_FLOOD_LIMIT), venv_bin)
     runs["starter"] = measure(Bot("starter", STARTER, actions=False), venv_bin)
+    burst = measure_burst(Bot("assistant burst", ROOT, actions=True)) if os.environ.get("BENCH_BURST", "1") != "0" \
+        else None
     train_s = full_train_time()
-    result = table(runs, train_s, starter_train_s)
-    (OUT / "results.json").write_text(json.dumps({"runs": runs, "train_s": train_s,
+    result = table(runs, train_s, starter_train_s, burst)
+    (OUT / "results.json").write_text(json.dumps({"runs": runs, "train_s": train_s, "burst": burst,
                                                   "starter_train_s": starter_train_s}, indent=1))
     (OUT / "results.txt").write_text(result + "\n")
     print(f"\nLoad: Locust, REST channel, {STEP_SECONDS} s per step, no think time, on this {os.cpu_count()}-core "

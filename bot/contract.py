@@ -60,3 +60,15 @@ QUESTION_TEXT_ENTITY = "question_text"
 MAX_ANSWER_CHARS = 1000  # one reply on a phone screen (the audit and the eval check it)
 REPLY_BUDGET_CHARS = 900  # a whole turn's texts, buttons and payloads, leaving room under MAX_ANSWER_CHARS
 META_AND_FEEDBACK_CHARS = 400  # what the meta payload and the feedback prompt take of that budget
+
+# ---- privacy (issue 16)
+DELETE_CONVERSATION_INTENT = "delete_conversation"
+CONFIRM_DELETE_INTENT = "confirm_delete_conversation"
+CANCEL_DELETE_INTENT = "cancel_delete_conversation"
+DELETE_CONVERSATION_ACTION = "action_delete_conversation"
+CONFIRM_DELETE_RESPONSE = "utter_confirm_delete"  # the two-button question that must come right before a deletion
+CONVERSATION_DELETED_RESPONSE = "utter_conversation_deleted"
+# Set to True by action_delete_conversation: the tracker store then deletes every event of the sender
+# instead of saving the turn (bot/rasa_ext/tracker_store.py).
+CONVERSATION_DELETED_SLOT = "conversation_deleted"
+SLOW_DOWN_RESPONSE = "utter_slow_down"  # what a flooding sender gets instead of an answer (bot/rasa_ext/flood.py)

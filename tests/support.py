@@ -1,8 +1,11 @@
 """What the end-to-end tests share: the trained assistant and its action server, run for real on loopback."""
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
+import tarfile
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,16 +33,18 @@ class Servers:
     """
 
     def __init__(self, workdir: Path, credentials: Path | None = None, env: dict[str, str] | None = None,
-                 rasa_args: Sequence[str] = ()) -> None:
+                 rasa_args: Sequence[str] = (), model: Path | None = None, tracker_db: Path | None = None,
+                 actions_port: int | None = None) -> None:
         self.workdir = workdir
         self.credentials = credentials or ROOT / "credentials.yml"
         self.env = dict(server_env(), **(env or {}))
         self.rasa_args = list(rasa_args)
         self.rasa_port = free_port()
-        self.actions_port = free_port()
+        self.actions_port = actions_port or free_port()  # another Servers' action server, if given
         self.procs: list[subprocess.Popen] = []
         self.endpoints = workdir / "endpoints.yml"
-        self.tracker_db = workdir / "tracker.db"
+        self.tracker_db = tracker_db or workdir / "tracker.db"  # several instances may share one file
+        self.model = model or ROOT / "models"
 
     @property
     def url(self) -> str:
@@ -65,7 +70,7 @@ class Servers:
         log = open(self.workdir / "rasa.log", "ab")
         self.rasa = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(self.rasa_port),
-             "--model", str(ROOT / "models"), "--endpoints", str(self.endpoints),
+             "--model", str(self.model), "--endpoints", str(self.endpoints),
              "--credentials", str(self.credentials), *self.rasa_args],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -80,6 +85,30 @@ class Servers:
     def stop_all(self) -> None:
         for proc in self.procs:
             self.stop(proc)
+
+
+def model_with_session_expiry(out_dir: Path, minutes: float) -> Path:
+    """A copy of the trained model whose domain ends a session after `minutes` without a message.
+
+    Only `session_config` in the archive's metadata.json (the domain `rasa run` serves with) differs,
+    so a test can cross a real session boundary in seconds instead of an hour.
+    """
+    source = max((ROOT / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / source.name
+    changed = False
+    with tarfile.open(source) as original, tarfile.open(target, "w:gz") as copy:
+        for member in original.getmembers():
+            content = original.extractfile(member) if member.isfile() else None
+            if member.name.lstrip("./") == "metadata.json" and content is not None:
+                metadata = json.loads(content.read())
+                metadata["domain"]["session_config"]["session_expiration_time"] = minutes
+                data = json.dumps(metadata).encode()
+                member.size = len(data)
+                content, changed = io.BytesIO(data), True
+            copy.addfile(member, content)
+    assert changed, f"{source.name} has no metadata.json"
+    return target
 
 
 def train_if_needed() -> None:
@@ -114,6 +143,7 @@ class ChannelServers:
 
     telegram_token = "123456789:AAE-test-token-for-the-local-fake"
     telegram_bot_name = "mbc_info_test_bot"
+    telegram_secret_token = "test-webhook-secret_0123456789"
     slack_token = "xoxb-test-token-for-the-local-fake"
     slack_signing_secret = "test-signing-secret"
 
@@ -127,9 +157,10 @@ class ChannelServers:
         self.env = {
             "TELEGRAM_TOKEN": self.telegram_token, "TELEGRAM_BOT_NAME": self.telegram_bot_name,
             "TELEGRAM_WEBHOOK_URL": "https://assistant.invalid/webhooks/telegram/webhook",
-            "TELEGRAM_API_URL": self.telegram.url,
+            "TELEGRAM_API_URL": self.telegram.url, "TELEGRAM_SECRET_TOKEN": self.telegram_secret_token,
             "SLACK_TOKEN": self.slack_token, "SLACK_SIGNING_SECRET": self.slack_signing_secret,
             "SLACK_API_URL": self.slack.api_url,
+            "WEB_ORIGINS": self.web_origin,  # the only page socket.io accepts (the page test serves it there)
         }
         credentials = workdir / "credentials.yml"
         # The same command `make run` / `make serve` use to add the channels set in the environment.

@@ -11,6 +11,9 @@
   const form = document.getElementById("composer");
   const input = document.getElementById("message");
   const sendButton = document.getElementById("send");
+  const deleteLink = document.getElementById("delete-chat");
+  // The intent the "Delete this chat" link sends; the assistant then asks to confirm (domain.yml utter_confirm_delete).
+  const DELETE_PAYLOAD = "/delete_conversation";
 
   /** A random, unguessable id for this visitor's conversation. */
   function newSessionId() {
@@ -32,6 +35,7 @@
   function setReady(ready) {
     input.disabled = !ready;
     sendButton.disabled = !ready;
+    deleteLink.disabled = !ready;
   }
 
   function addBubble(who, text) {
@@ -107,6 +111,8 @@
   socket.on("connect_error", () => {
     setStatus("The assistant can't be reached right now. In an emergency, call 911 or your local emergency number.");
   });
+
+  deleteLink.addEventListener("click", () => send(DELETE_PAYLOAD, deleteLink.textContent));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -32,6 +32,8 @@ def channel_credentials(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
             "verify": "${TELEGRAM_BOT_NAME}",
             "webhook_url": "${TELEGRAM_WEBHOOK_URL}",
         }
+        if env.get("TELEGRAM_SECRET_TOKEN"):  # else the channel derives one from the bot token
+            channels[TELEGRAM_CHANNEL]["secret_token"] = "${TELEGRAM_SECRET_TOKEN}"
     if env.get("SLACK_TOKEN"):
         _require(env, "SLACK_TOKEN", ["SLACK_SIGNING_SECRET"])
         channels[SLACK_CHANNEL] = {

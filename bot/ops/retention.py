@@ -1,6 +1,7 @@
 """Delete conversation events older than N days from the SQL tracker store.
 
-Rasa keeps every event forever. This removes the old ones from the `events` table of
+Rasa keeps every event forever. The tracker store prunes by itself (RETENTION_DAYS, default 30, at start and
+once a day: bot/rasa_ext/retention.py); this does it by hand. It removes the old ones from the `events` table of
 the store that `make run` uses: PostgreSQL when DB_URL is set, else the SQLite file
 of endpoints.yml. Conversations older than that are gone; a recent conversation
 keeps its recent sessions (a session ends after 60 idle minutes).
@@ -12,32 +13,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from bot.ops.preflight import PreflightError, tracker_store_url
 from bot.paths import ENDPOINTS_FILE, ROOT
+from bot.rasa_ext.retention import prune
 
-SECONDS_PER_DAY = 86_400
-
-
-def prune(url: str, days: float, now: float | None = None, dry_run: bool = False) -> int:
-    """Delete (or with dry_run only count) the events older than `days`; return how many."""
-    if days < 0:
-        raise ValueError("days must be 0 or more")
-    cutoff = (time.time() if now is None else now) - days * SECONDS_PER_DAY
-    engine = sa.create_engine(url)
-    try:
-        events = sa.Table("events", sa.MetaData(), autoload_with=engine)
-    except sa.exc.NoSuchTableError:
-        return 0
-    old = events.c.timestamp < cutoff
-    with engine.begin() as connection:
-        if dry_run:
-            return connection.execute(sa.select(sa.func.count()).select_from(events).where(old)).scalar_one()
-        return connection.execute(events.delete().where(old)).rowcount
+__all__ = ["prune", "default_url", "main"]
 
 
 def default_url() -> str:

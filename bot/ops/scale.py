@@ -7,12 +7,18 @@ socket.io client stays on one instance; websocket upgrade headers passed on). An
 instance can take any turn of any conversation. Ctrl-C stops everything and removes
 the folder. Needs Debian's postgresql, redis-server and nginx.
 
+Flood control (issue 16): nginx's `limit_req` allows each client address NGINX_RATE_PER_S
+requests a second (bursts of NGINX_BURST); beyond that it answers 429 with the domain's
+`utter_slow_down` as a REST reply. Each instance also limits each sender (bot/rasa_ext/flood.py).
+Retention: each instance's tracker store prunes at start and once a day (RETENTION_DAYS).
+
     python -m bot.ops.scale [--port 8000]
 """
 from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import secrets
 import shutil
@@ -27,12 +33,15 @@ from pathlib import Path
 import requests
 import yaml
 
+from bot.contract import SLOW_DOWN_RESPONSE
 from bot.ops import deploy, preflight
 from bot.ops.processes import free_port, server_env, stop_process, wait_until
-from bot.paths import CREDENTIALS_FILE, MODELS_DIR, ROOT
+from bot.paths import CREDENTIALS_FILE, DOMAIN_FILE, MODELS_DIR, ROOT
 
 VENV_BIN = Path(sys.executable).parent
 RASA_START_TIMEOUT_S = 240
+NGINX_RATE_PER_S = 10  # per client address: far above one person, room for a few behind one NAT
+NGINX_BURST = 50
 NGINX_CONF = """\
 worker_processes 1;
 pid {dir}/nginx.pid;
@@ -47,13 +56,23 @@ http {{
     scgi_temp_path {dir}/nginx-scgi;
     client_max_body_size 1m;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    # privacy (issue 16): flood control per client address.
+    limit_req_zone $binary_remote_addr zone=per_address:10m rate={rate}r/s;
+    limit_req_status 429;
+    limit_req_log_level warn;
     upstream rasa {{
         ip_hash;
 {servers}
     }}
     server {{
         listen 127.0.0.1:{port};
+        error_page 429 @slow_down;
+        location @slow_down {{
+            default_type application/json;
+            return 429 "{slow_down}";
+        }}
         location / {{
+            limit_req zone=per_address burst={burst} nodelay;
             proxy_pass http://rasa;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
@@ -65,6 +84,20 @@ http {{
     }}
 }}
 """
+
+
+def slow_down_text() -> str:
+    """The domain's "please slow down" reply, for nginx to send when it limits an address."""
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    return domain["responses"][SLOW_DOWN_RESPONSE][0]["text"]
+
+
+def nginx_slow_down_body() -> str:
+    """That reply as a REST channel answer, escaped for a double-quoted nginx string."""
+    body = json.dumps([{"recipient_id": "", "text": slow_down_text()}])
+    if "$" in body:
+        raise ValueError("utter_slow_down must not contain '$' (nginx would read a variable)")
+    return body.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def find_binary(name: str) -> str | None:
@@ -86,7 +119,8 @@ def missing_binaries() -> list[str]:
 class Stack:
     """PostgreSQL, Redis, an action server, N `rasa run` and nginx, all on 127.0.0.1."""
 
-    def __init__(self, workdir: Path | None = None, instances: int = 2, port: int | None = None) -> None:
+    def __init__(self, workdir: Path | None = None, instances: int = 2, port: int | None = None,
+                 model: Path = MODELS_DIR, env: dict[str, str] | None = None) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="mbc-scale-"))
         self.own_workdir = workdir is None
         self.nginx_port = port or free_port()
@@ -95,10 +129,12 @@ class Stack:
         self.pg_password = secrets.token_urlsafe(16)
         self.procs: list[subprocess.Popen] = []
         self.pg_dir: Path | None = None
+        self.model = model
         self.env = server_env(
             DB_URL=self.db_url,
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             ACTIONS_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
+            **(env or {}),
         )
 
     @property
@@ -182,7 +218,7 @@ class Stack:
         """Start every instance at once (they load the model in parallel), then wait for all."""
         endpoints = self.write_endpoints()
         procs = [self._spawn([str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(port),
-                              "--model", str(MODELS_DIR), "--endpoints", str(endpoints),
+                              "--model", str(self.model), "--endpoints", str(endpoints),
                               "--credentials", str(CREDENTIALS_FILE)], f"rasa-{i}.log")
                  for i, port in enumerate(self.rasa_ports)]
 
@@ -196,7 +232,8 @@ class Stack:
     def start_nginx(self) -> None:
         servers = "\n".join(f"        server 127.0.0.1:{port};" for port in self.rasa_ports)
         conf = self.workdir / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(dir=self.workdir, port=self.nginx_port, servers=servers))
+        conf.write_text(NGINX_CONF.format(dir=self.workdir, port=self.nginx_port, servers=servers,
+                                          rate=NGINX_RATE_PER_S, burst=NGINX_BURST, slow_down=nginx_slow_down_body()))
         nginx = find_binary("nginx")
         subprocess.run([nginx, "-t", "-q", "-p", str(self.workdir), "-e", str(self.workdir / "nginx-error.log"),
                         "-c", str(conf)], check=True)

@@ -156,3 +156,35 @@ UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 def conversation_ids(channel_servers: ChannelServers) -> set[str]:
     with closing(sqlite3.connect(channel_servers.servers.tracker_db)) as db:
         return {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
+
+
+def test_the_delete_this_chat_link_asks_then_deletes_the_conversation(page: Page,
+                                                                      channel_servers: ChannelServers) -> None:
+    """privacy (issue 16): the small link sends the request; "Yes, delete it" removes every event of the visit."""
+    before = conversation_ids(channel_servers)
+    bot = page.locator(".message.bot")
+    expect(page.get_by_label("Your question")).to_be_enabled(timeout=ANSWER_TIMEOUT_MS)
+    ask(page, "what is letrozole")
+    expect(bot.filter(has_text="letrozole").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    deadline = time.monotonic() + 10
+    while not (new := conversation_ids(channel_servers) - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    (sender,) = new
+    assert events_of(channel_servers, sender) > 0
+
+    page.get_by_role("button", name="Delete this chat").click()
+    yes = page.locator("button.quick-reply").filter(has_text=re.compile(r"^Yes, delete it$"))
+    expect(yes).to_be_enabled(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("button.quick-reply").filter(has_text=re.compile(r"^No, keep it$"))).to_be_enabled()
+    page.screenshot(path=str(ARTIFACTS / "delete_chat.png"))
+    yes.click()
+    expect(bot.filter(has_text="I deleted this conversation")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    deadline = time.monotonic() + 10
+    while events_of(channel_servers, sender) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert events_of(channel_servers, sender) == 0
+
+
+def events_of(channel_servers: ChannelServers, sender: str) -> int:
+    with closing(sqlite3.connect(channel_servers.servers.tracker_db)) as db:
+        return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
