@@ -12,8 +12,14 @@ this module only applies them:
    is hypothetical ("if she ever gets...") or says nothing is happening now ("I'm fine").
    Other patterns are REPORTS: they fire whatever the other clauses say, so "no fever but I can't catch my
    breath" is still an emergency. Where the two conflict, a false alarm is preferred to a miss.
+   A bare mention is also quiet where it is someone else's (a friend; a relative when the writer is the
+   patient, "my brother has a fever, can i still go to chemo"), in a plain past clause when the message
+   asks about life after it ("he had a heart attack, can i still look after him"), and when a negator
+   stands right before its last word ("my leg isn't swollen").
 4. A bare amber mention also needs someone or some time in the message (`frames.experience`): "perjeta
    diarrhea" alone is a topic search, "diarrhoea 5 times today" is a report.
+5. Crisis first, then emergency, red, dose and amber: a dose question naming a mild symptom is a dose question.
+Patterns may name a word list of the file as {name} ("{medicine}").
 `correction()` says whether a message corrects the assistant (not a crisis, nothing now, already in hospital).
 """
 from __future__ import annotations
@@ -33,11 +39,14 @@ from bot.paths import SAFETY_FILE
 CATEGORIES = ("crisis", "red_flags", "amber", "dosing")
 # The urgency grade of each finding, most urgent first (UKONS 24-hour triage toolkit levels for symptoms).
 LEVELS = ("crisis", "emergency", "red", "amber", "dose")
+# Which finding wins when several match: a dose question outranks a mild (amber) symptom it mentions.
+_PRECEDENCE = ("crisis", "emergency", "red", "dose", "amber")
 CORRECTIONS = ("not_crisis", "in_hospital", "not_now")
 _LEVEL_OF_CATEGORY = {"crisis": "crisis", "amber": "amber", "dosing": "dose"}
 # Clause frames, as named in data/safety.yml `frames:`.
 _FRAMES = (
     "info", "hypothetical", "negated_now", "others", "person_now", "experience", "past", "now", "resolved", "negator",
+    "inner_negator", "relatives", "self_patient", "past_simple", "aftermath",
 )
 _TYPO_MIN_SCORE = 85
 _CONTRACTIONS = {
@@ -69,6 +78,7 @@ class _Pattern:
     regex: Pattern[str]
     mention: bool  # a bare mention: silenced in information, hypothetical and "nothing now" clauses
     message: bool  # may match across clause ends
+    negatable: bool  # a negator before the match's last word cancels it ("my leg isn't swollen"); all mentions are
 
 
 @dataclass(frozen=True)
@@ -88,16 +98,34 @@ class _Clause:
     quiet: bool  # information, hypothetical, nothing now or someone else: bare mentions in it do not fire
 
 
+def _last_word(text: str, match: re.Match[str]) -> int:
+    """Where the last word of a match starts."""
+    return match.start() + max(0, match.group(0).rstrip().rfind(" ") + 1)
+
+
+def _expand(pattern: str, words: dict[str, str]) -> str:
+    """Replace each {name} of a word list of the file (e.g. {medicine}) by an alternation of its entries."""
+
+    def word_list(match: re.Match[str]) -> str:
+        if match.group(1) not in words:
+            raise ValueError(f"safety pattern names an unknown word list {{{match.group(1)}}}: {pattern}")
+        return words[match.group(1)]
+
+    return re.sub(r"\{([a-z_]+)\}", word_list, pattern)
+
+
 def _any_of(patterns: list[str]) -> Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.I)
 
 
-def _compile_rule(category: str, rule: dict) -> _Rule:
+def _compile_rule(category: str, rule: dict, words: dict[str, str]) -> _Rule:
     patterns = []
     for item in rule["patterns"]:
         item = item if isinstance(item, dict) else {"pattern": item}
-        regex = re.compile(item["pattern"], re.I)
-        patterns.append(_Pattern(regex, mention=bool(item.get("mention")), message=bool(item.get("message"))))
+        regex = re.compile(_expand(item["pattern"], words), re.I)
+        mention = bool(item.get("mention"))
+        negatable = mention or bool(item.get("negatable"))
+        patterns.append(_Pattern(regex, mention=mention, message=bool(item.get("message")), negatable=negatable))
     level = rule.get("level") or _LEVEL_OF_CATEGORY.get(category)
     if level not in LEVELS:
         raise ValueError(f"safety rule '{rule['id']}' ({category}): level must be one of {LEVELS}, not {level!r}")
@@ -110,13 +138,21 @@ class SafetyDetector:
     def __init__(self, data: dict) -> None:
         self.vocabulary = sorted({w.lower() for w in data.get("vocabulary") or []})
         self._kept = set(self.vocabulary) | {w.lower() for w in data.get("keep_words") or []}
-        rules = [_compile_rule(category, rule) for category in CATEGORIES for rule in data.get(category) or []]
-        # Most urgent level first; within a level, the order of the file.
-        self.rules: list[_Rule] = sorted(rules, key=lambda r: LEVELS.index(r.level))
+        self._respellings: dict[str, str] = {k.lower(): v.lower() for k, v in (data.get("respellings") or {}).items()}
+        words = {
+            name: "(?:" + "|".join(entries) + ")" for name, entries in (data.get("word_lists") or {}).items()
+        }
+        rules = [
+            _compile_rule(category, rule, words) for category in CATEGORIES for rule in data.get(category) or []
+        ]
+        # In order of precedence (most urgent first, dose before amber); within a level, the order of the file.
+        self.rules: list[_Rule] = sorted(rules, key=lambda r: _PRECEDENCE.index(r.level))
         frames = data.get("frames") or {}
-        self._frames = {name: _any_of(frames.get(name) or []) for name in _FRAMES}
+        self._frames = {name: _any_of([_expand(p, words) for p in frames.get(name) or []]) for name in _FRAMES}
         # A negator counts only when it ends right where the match starts.
         self._negator = re.compile(rf"(?:{self._frames['negator'].pattern})\s*$", re.I)
+        # Inside a match, a negator counts only right before its last word ("leg isn't (really) swollen").
+        self._inner_negator = re.compile(rf"(?:{self._frames['inner_negator'].pattern})\s+(?:\w+\s+)?$", re.I)
         self._breaks = re.compile(
             r"[.!?;,:]+(?=\s|$)|\s(?:" + "|".join(data.get("clause_breaks") or ["but"]) + r")\s", re.I
         )
@@ -136,6 +172,8 @@ class SafetyDetector:
     def _fix_word(self, word: str) -> str:
         if word in _CONTRACTIONS:
             return _CONTRACTIONS[word]
+        if word in self._respellings:
+            return self._respellings[word]
         if len(word) < 5 or word in self._kept or "'" in word:
             return word
         best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SCORE)
@@ -151,13 +189,19 @@ class SafetyDetector:
             start = cut.end() if cut else end
         texts = [normalised[a:b] for a, b in spans]
         frame = {name: [bool(regex.search(t)) for t in texts] for name, regex in self._frames.items()}
+        # Message-level cues: the writer is the patient asking about someone else's illness ("can i still go
+        # to chemo"); the message asks about life after an event ("can i still", "next time").
+        self_patient = bool(self._frames["self_patient"].search(normalised))
+        aftermath = bool(self._frames["aftermath"].search(normalised))
         result = []
         for i, (a, b) in enumerate(spans):
             now = frame["now"][i]
             resolved = frame["resolved"][i] or (i + 1 < len(spans) and frame["resolved"][i + 1] and not now)
             silenced = resolved or (frame["past"][i] and not now)
             info = frame["info"][i] and not frame["person_now"][i]
-            quiet = info or frame["hypothetical"][i] or frame["negated_now"][i] or frame["others"][i]
+            others = frame["others"][i] or (self_patient and frame["relatives"][i])
+            over = aftermath and frame["past_simple"][i] and not now
+            quiet = info or frame["hypothetical"][i] or frame["negated_now"][i] or others or over
             result.append(_Clause(a, b, silenced, quiet))
         return result
 
@@ -173,12 +217,15 @@ class SafetyDetector:
             for match in pattern.regex.finditer(text, clause.start, end):
                 if match.start() >= clause.end:
                     break
-                if not self._negator.search(text, clause.start, match.start()):
-                    return True
+                if self._negator.search(text, clause.start, match.start()):
+                    continue
+                if pattern.negatable and self._inner_negator.search(text, match.start(), _last_word(text, match)):
+                    continue  # "my leg isn't swollen"
+                return True
         return False
 
     def findings(self, text: str) -> list[SafetyFinding]:
-        """Every rule that matches, most urgent level first."""
+        """Every rule that matches, in order of precedence (crisis, emergency, red, dose, amber)."""
         normalised = self.normalise(text)
         clauses = self.clauses(normalised)
         return [

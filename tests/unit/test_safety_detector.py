@@ -228,6 +228,212 @@ def test_the_clause_logic_on_a_small_file():
     assert detector.detect("no fever but a temp of 39").rule_id == "fever"
 
 
+# ---------------------------------------------------------------- wordings beyond the first tuning set
+@pytest.mark.parametrize("text", [
+    "each breath takes everything i have",
+    "he can't walk to the bathroom without stopping to gasp",
+    "it's like trying to breathe with a pillow over my face",
+    "i can only get a few words out before i have to stop for air",
+    "there's a heavy pressure in the centre of my chest and my left arm feels odd",
+    "she suddenly couldn't get any words out at all",
+    "my leg won't listen to me and my face feels numb on one side",
+    "my vision went and one side of my body feels heavy",
+    "his arm keeps jerking on its own and he's not answering",
+    "she was staring into space and then her whole body started jerking",
+    "mum just crumpled in the hallway",
+    "my nose has been bleeding for 45 minutes and won't stop",
+    "i've soaked through four dressings from my wound",
+    "can't feel when i need to wee and my back is agony",
+    "my legs are getting weaker and my back pain is new",
+])
+def test_new_wordings_of_emergencies(text):
+    assert level(text) == "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    "freezing one minute and sweating the next, i'm on docetaxel",
+    "teeth chattering and i can't get warm, had chemo tuesday",
+    "she keeps nodding off in the middle of talking to me",
+    "he called me by his brother's name and doesn't know what day it is",
+    "my right calf is thicker than the other one and sore",
+    "red and sore behind my knee, on tamoxifen",
+    "always thirsty and i'm peeing every half hour, on alpelisib",
+    "the pain is still at a 9 after my breakthrough dose",
+    "none of my painkillers are touching this pain",
+    "pain not controlled by the morphine",
+    "she hasn't passed any water since this morning",
+    "sudden headache like being struck, and now i'm being sick",
+    "on enhertu and i get puffed out walking up the stairs, new this week",
+])
+def test_new_wordings_of_red_flags(text):
+    assert level(text) in ("red", "emergency"), text
+
+
+@pytest.mark.parametrize("text", [
+    "been running to the toilet about 5 times today with loose stools",
+    "my mouth is covered in ulcers and it hurts to eat",
+    "my eyes feel like there's grit in them since the new drug",
+    "feels like another water infection, no fever",
+    "my picc is oozing a bit and crusty, temp normal",
+    "thrown up once but keeping drinks down",
+])
+def test_new_wordings_of_amber(text):
+    assert level(text) == "amber", text
+
+
+@pytest.mark.parametrize("text", [
+    "i started hurting myself again last week",
+    "i burnt myself deliberately with a lighter",
+    "i keep imagining steering the car into a tree",
+    "he gave his dog away and told everyone goodbye like it was the last time",
+    "she keeps telling me she's a burden and we'd be better without her",
+    "what happens if someone takes all their sleeping pills at once",
+    "what amount of paracetamol is fatal",
+    "which drugs are most lethal in an overdose",
+    "if i took the whole bottle of tramadol would i just go to sleep",
+    "i've left letters for the kids to find after",
+    "i've made my mind up, i won't be here by christmas",
+    "i feel trapped and there's no way out",
+    "i bought a rope today",
+    "i've got a plan for how to end things",
+    "soon i won't be a problem for anyone",
+    "there's no reason for me to keep going",
+])
+def test_new_wordings_of_crisis(text):
+    assert level(text) == "crisis", text
+
+
+@pytest.mark.parametrize("text", [
+    "my oncologist said 150 but i'd rather take 100",
+    "i'm out of letrozole, can i use my sister's",
+    "what's the maximum amount of ibuprofen someone can take in a day",
+    "is one paracetamol every 6 hours safe",
+    "how far apart should the oxycodone doses be",
+    "should he take 1 or 2 of the zopiclone",
+    "can i space my zoladex injections out further apart",
+    "should my mum take her letrozole in the morning or evening",
+    "can i squeeze the two weeks of capecitabine into one",
+    "is 500mg too much",
+    "can i halve my capecitabine, the diarrhoea is getting me down",
+])
+def test_new_wordings_of_dose_questions(text):
+    assert level(text) == "dose", text
+
+
+@pytest.mark.parametrize("text", [
+    # someone else's illness, a past event asked about afterwards
+    "my brother has a fever, can i still go to chemo tomorrow",
+    "my husband had a heart attack, can i still look after him",
+    "my friend had a stroke last week",
+    "my neighbour collapsed at church and went to hospital, it made me worry",
+    "the first round of taxol gave me chills for a day, will the next one too",
+    "my hands peeled after xeloda but it cleared, will it happen again",
+    "i collapsed once from low blood pressure ages ago",
+    # negated, corrected, explained
+    "my calf isn't swollen, just wondered about clots on tamoxifen",
+    "i said seizure but i meant the car engine seized",
+    "i know my dose already, how does kisqali work",
+    "no, nobody is having a seizure, i wanted to know if kisqali affects epilepsy meds",
+    # thresholds and warning signs as information
+    "is 37.5 considered a temperature on chemo",
+    "how many degrees is a fever in celsius",
+    "what should prompt us to go to a&e rather than ring the ward",
+    "what would low platelets feel like",
+    "does chemo brain go away",
+    # idioms and words that only look like a finding
+    "i got a real dose of good news today, the scan was stable",
+    "i overdosed on chocolate at christmas lol",
+    "the chemo killed my taste buds, what can i eat",
+    "missed my grandson's football match because i was tired",
+    "is the stroke risk higher on tamoxifen",
+    "the ward has an epipen on the wall, is that normal",
+    "my husband is a paramedic, he wants to know about kisqali",
+    "my weight dropped like a stone after diagnosis, what should i eat",
+    "my son passed out of the army, we're so proud",
+    "started cutting back on sugar again",
+    "my heart rate goes up to 110 when i climb stairs, is that the anaemia",
+    "how is the dose of enhertu worked out",
+])
+def test_new_harmless_wordings(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("is it normal to have chest pain like this? it's crushing and going down my arm", "emergency"),
+    ("no fever, but my chest is killing me and i'm sweating", "emergency"),
+    ("probably nothing and i don't want to bother anyone but i can't really get my breath", "emergency"),
+    ("could this pain in my chest mean a heart attack", "emergency"),
+    ("i'm fine apart from a temperature of 38.7", "red"),
+    ("just checking, my mum's confused today and it's not like her", "red"),
+    ("i got a fever, can i still have chemo tomorrow", "red"),
+])
+def test_hedged_or_questioning_reports_still_fire(text, expected):
+    assert level(text) == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "is it safe to take 3 tramadol at once",
+    "what's the right amount of oramorph for breakthrough pain",
+    "can i go back up to 600 now the side effects are better",
+    "my dad takes 4 oxycodone a day, can he have 6",
+])
+def test_more_dose_questions(text):
+    assert level(text) == "dose", text
+
+
+@pytest.mark.parametrize("text", [
+    "why was my dose reduced",
+    "she's had 12 doses of herceptin so far",
+    "i take 4 different tablets each morning, should i use a pill box",
+    "how much water should i drink a day",
+    "i have 2 or 3 questions about ibrance",
+    "i left a note for my husband to find the spare key",
+    "i gave my old clothes away because they don't fit after steroids",
+    "my dad had a seizure when he was young, does it matter for my treatment",
+])
+def test_more_ordinary_messages(text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("i get choked up talking about it", "none"),
+    ("my heart was racing with excitement at my daughter's wedding", "none"),
+    ("i had a fit of giggles in the waiting room", "none"),
+    ("i can't find the words to thank the nurses", "none"),
+    ("it hurts when passing water", "amber"),
+])
+def test_figures_of_speech_are_read_as_such(text, expected):
+    assert level(text) == expected, text
+
+
+def test_short_misspellings_are_written_out():
+    assert default_detector().normalise("i wnat to die") == "i want to die"
+    assert level("i wnat to die") == "crisis"
+
+
+def test_a_negator_inside_a_mention_counts_only_before_its_last_word():
+    assert level("my leg isn't swollen") == "none"
+    assert level("my leg isn't swollen but it is red hot and painful in the calf") in ("red", "emergency")
+    assert level("my chest is not right and really painful") == "emergency"
+
+
+def test_a_relative_is_quiet_only_when_the_writer_is_the_patient():
+    assert level("my wife has a fever and she's on chemo, can she still have her infusion") == "red"
+    assert level("my husband can't breathe, can i still go to my chemo") == "emergency"
+    assert level("my friend is here with me and she's having a seizure") == "emergency"
+    assert level("my friend has a fever, can i still visit her on chemo") == "none"
+
+
+def test_patterns_name_word_lists():
+    detector = SafetyDetector({
+        "word_lists": {"medicine": ["pills?", "tablets?"]},
+        "dosing": [{"id": "d", "label": "d", "patterns": ["\\bextra {medicine}\\b"]}],
+    })
+    assert detector.detect("can i take an extra tablet").level == "dose"
+    with pytest.raises(ValueError, match="unknown word list"):
+        SafetyDetector({"dosing": [{"id": "d", "label": "d", "patterns": ["{nothing}"]}]})
+
+
 # ---------------------------------------------------------------- corrections
 @pytest.mark.parametrize(("text", "kind"), [
     ("i'm not suicidal, i meant dying of the cancer", "not_crisis"),
