@@ -13,6 +13,8 @@ WEB_PORT ?= 8080
 export RASA_TELEMETRY_ENABLED := false
 # Rasa 3.6's dependencies print pages of deprecation warnings; they say nothing to a user.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
+# SQLAlchemy 1.4's own switch for its "2.0" notice (Rasa 3.6 pins 1.4); the rest: bot/quiet.py.
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 # The action server binds to loopback unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1

@@ -52,7 +52,7 @@ def second_facet_asked(text: str, first: str) -> str | None:
     parts = [p for p in re.split(r"\?|\band\b|\balso\b", text.lower()) if p.strip()]
     if len(parts) < 2:
         return None
-    for part in parts[1:]:
+    for part in parts:
         words = set(re.findall(r"[a-z']+", part))
         for facet, cues in REGISTRY.follow_up_cues():
             if facet not in (first, COMPARE) and words & cues:

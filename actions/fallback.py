@@ -32,10 +32,12 @@ class ActionFallback(Action):
             dispatcher.utter_message(response=response)
         elif fallbacks_in_a_row(tracker) >= FALLBACKS_BEFORE_HUMAN:
             dispatcher.utter_message(response="utter_offer_human")
-        elif problem != "gibberish" and (buttons := self._likely_topics(tracker)):
+        elif problem == "gibberish":
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        elif buttons := self._likely_topics(tracker):
             dispatcher.utter_message(response="utter_fallback_topics", buttons=buttons)
         else:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+            dispatcher.utter_message(response="utter_not_covered")
         return []
 
     @staticmethod

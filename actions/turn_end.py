@@ -17,6 +17,8 @@ from actions.conversation import (
 )
 from bot.contract import (
     AMBER_INTENT,
+    ANSWER_CONFIDENCE,
+    CRISIS_CHECK_INTENT,
     CRISIS_INTENT,
     DIAGNOSIS_INTENT,
     DOSE_INTENT,
@@ -40,11 +42,19 @@ from bot.language.question_text import already_saved
 META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custom meta payload
 NO_FEEDBACK_CHANNELS = {"cmdline"}  # rasa shell turns buttons into a blocking prompt
 # No "Was this helpful?" after these: a safety answer, a refusal, a correction, or a reply to feelings.
-NO_FEEDBACK_INTENTS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, DOSE_INTENT, DIAGNOSIS_INTENT,
+NO_FEEDBACK_INTENTS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, CRISIS_CHECK_INTENT, DOSE_INTENT,
+                                 DIAGNOSIS_INTENT,
                                  SAFETY_CORRECTION_INTENT, FALLBACK_INTENT})
 NO_FEEDBACK_TOPICS = ("feelings/",)
 REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
 DRUG_RESPONSE_PREFIX = "utter_drug/"
+COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare"}
+FEEDBACK_ROOM = REPLY_BUDGET_CHARS - META_AND_FEEDBACK_CHARS  # longest answer text that still gets the prompt
+
+
+def sources_text(sources: object) -> str:
+    """A response's `sources` metadata (a list, or the text a composed answer filled in) as one line."""
+    return ", ".join(map(str, sources)) if isinstance(sources, list) else str(sources)
 
 
 class ActionReplyMeta(Action):
@@ -62,11 +72,12 @@ class ActionReplyMeta(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         texts = bot_texts_since_user(tracker)
         said = answered_this_turn(tracker)
-        facet = next((name.split("/", 1)[1] for name, _ in said if name.startswith(DRUG_RESPONSE_PREFIX)), None)
+        facet = next((COMPARE_RESPONSES.get(name) or name.split("/", 1)[1] for name, _ in said
+                      if name.startswith(DRUG_RESPONSE_PREFIX) or name in COMPARE_RESPONSES), None)
         answered = next((name.removeprefix("utter_") for name, _ in said
                          if "/" in name and not name.startswith(DRUG_RESPONSE_PREFIX)), None)
         topic = f"drug/{facet}" if facet else (answered or full_topic(tracker))
-        source = next((", ".join(m["sources"]) for _, m in said if m.get("sources")), None) \
+        source = next((sources_text(m["sources"]) for _, m in said if m.get("sources")), None) \
             or next((s for s in map(source_of, texts) if s), None)
         # Only an answered drug question is about a drug (not "which medicine did you mean?").
         drug = tracker.get_slot(DRUG_SLOT) if facet and source else None
@@ -76,19 +87,22 @@ class ActionReplyMeta(Action):
             meta = {
                 "red_flag": level in RED_FLAG_LEVELS,
                 "urgency": level if level in URGENCY_LEVELS else "none",
-                "crisis": intent == CRISIS_INTENT,
+                "crisis": intent in (CRISIS_INTENT, CRISIS_CHECK_INTENT),
                 "refusal": REFUSALS.get(intent),
                 "fallback_count": user_intents(tracker).count(FALLBACK_INTENT),
                 "topic": topic or intent or None,
                 "drug": drug,
                 "facet": facet,
                 "source": source,
-                "route": tracker.latest_message.get(ROUTE),
             }
+            if tracker.latest_message.get(ROUTE):
+                meta["route"] = tracker.latest_message[ROUTE]
+            if tracker.latest_message.get(ANSWER_CONFIDENCE) and not facet:
+                meta["confidence"] = tracker.latest_message[ANSWER_CONFIDENCE]
             dispatcher.utter_message(json_message={"meta": meta})
         # A new curated topic ends the drug thread: "its side effects" now needs a name.
         events: list[EventType] = [SlotSet(DRUG_SLOT, None)] if topic and not drug and not facet else []
-        if self._asks_for_feedback(tracker, intent, topic, drug, source):
+        if self._asks_for_feedback(tracker, intent, topic, drug, source, used=sum(map(len, texts))):
             self._suggest_a_question(dispatcher, tracker, topic, drug, used=sum(map(len, texts)))
             dispatcher.utter_message(response="utter_ask_helpful")
             events.append(SlotSet(LAST_TOPIC_SLOT, drug or topic))
@@ -96,11 +110,13 @@ class ActionReplyMeta(Action):
 
     @staticmethod
     def _asks_for_feedback(tracker: Tracker, intent: str, topic: str | None, drug: str | None,
-                           source: str | None) -> bool:
+                           source: str | None, used: int = 0) -> bool:
         """After a sourced answer, at most once per topic; never after feelings, safety answers or fallbacks."""
         if not (topic or drug) or not source or tracker.get_latest_input_channel() in NO_FEEDBACK_CHANNELS:
             return False
         if intent in NO_FEEDBACK_INTENTS or (topic or "").startswith(NO_FEEDBACK_TOPICS):
+            return False
+        if used > FEEDBACK_ROOM:  # a long answer: the prompt would push the turn past a phone screen
             return False
         return (drug or topic) not in topics_asked_about(tracker)
 

@@ -11,6 +11,7 @@ CLEANING = "input_cleaning"  # bot.text.CleanText of the message
 SAFETY = "safety"  # {"category": ..., "rule": ...} when the safety guard overrode the intent
 STORY_QUESTION = "story_question"  # the question of a long story, which the model read instead of all of it
 UNKNOWN_WORDS = "unknown_words"  # words neither in the training vocabulary nor a known drug name
+ANSWER_CONFIDENCE = "answer_confidence"  # the served curated answer's confidence and margin (AnswerGuard)
 DRUG_FACET = "drug_facet"  # the facet a component chose for a drug question (else the ResponseSelector's)
 ROUTE = "route"  # {"from": model intent, "confidence": ..., "to": intent, "why": ...} when a component changed it
 
@@ -19,6 +20,7 @@ FALLBACK_INTENT = "nlu_fallback"  # Rasa's own fallback intent, also used for un
 RED_FLAG_INTENT = "red_flag"  # emergency and red grades
 AMBER_INTENT = "amber_symptom"
 CRISIS_INTENT = "crisis"
+CRISIS_CHECK_INTENT = "crisis_check"  # the model alone heard a crisis: a gentle check-in with 988
 DOSE_INTENT = "ask_dose"
 DIAGNOSIS_INTENT = "ask_diagnosis"
 SAFETY_CORRECTION_INTENT = "safety_correction"

@@ -122,8 +122,8 @@ class Drug(_FacetTexts):
 
     @property
     def display_name(self) -> str:
-        """Generic name with brand names, e.g. 'palbociclib (Ibrance)'."""
-        return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
+        """Generic name with its first two brand names, e.g. 'palbociclib (Ibrance)'."""
+        return f"{self.generic} ({', '.join(self.brands[:2])})" if self.brands else self.generic
 
 
 class DrugFile(BaseModel):

@@ -2,3 +2,6 @@
 
 The only package that imports rasa; it may import every pure layer. Each patch checks its versions (versions.py).
 """
+from bot.quiet import quiet_library_warnings
+
+quiet_library_warnings()

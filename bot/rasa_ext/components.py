@@ -23,7 +23,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import (
+    ANSWER_CONFIDENCE,
     CLEANING,
+    CRISIS_CHECK_INTENT,
+    CRISIS_INTENT,
     DETECTOR_ONLY_INTENTS,
     DRUG_FACET,
     DRUG_INTENT,
@@ -159,7 +162,10 @@ class IntentRouter(_ConfiglessComponent):
             model_facet = best_answer_under(message, DRUG_INTENT)
             intent = (message.get(INTENT) or {}).get("name") or ""
             asked = f"{DRUG_INTENT}/{model_facet}" if intent == DRUG_INTENT and model_facet else intent
-            names = {"drug"} if drug_match_of(message, text).drug else set()
+            match = drug_match_of(message, text)
+            names = {"drug"} if match.drug or match.ambiguous else set()
+            if match.drug_class:
+                names.add("drug_class")
             if subtype_key(text):
                 names.add("subtype")
             if self.cues.points_back(text):
@@ -221,6 +227,8 @@ class AnswerGuard(GraphComponent):
             _set_intent(message, FALLBACK_INTENT, f"doubtful answer {best['intent_response_key']} "
                         f"({best['confidence']:.2f}, margin {margin:.2f})", 1.0)
             return
+        message.set(ANSWER_CONFIDENCE, {"confidence": round(best["confidence"], 4), "margin": round(margin, 4)},
+                    add_to_output=True)
         key = best["intent_response_key"]
         selector[intent] = {"response": {"intent_response_key": key, "utter_action": f"utter_{key}",
                                          "confidence": best["confidence"], "responses": []},
@@ -260,10 +268,11 @@ class SafetyGuard(GraphComponent):
         self.vocabulary = Vocabulary(vocabulary)
         self.detector = detector
         self.min_confidence = float(config.get("min_confidence_after_demotion", 0.45))
+        self.crisis_check_confidence = float(config.get("crisis_check_confidence", 0.8))
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"min_confidence_after_demotion": 0.45}
+        return {"min_confidence_after_demotion": 0.45, "crisis_check_confidence": 0.8}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -344,8 +353,14 @@ class SafetyGuard(GraphComponent):
     def _demote_safety_intent(self, message: Message) -> None:
         """The model alone never raises an alarm: its crisis, red-flag, amber or dose pick without a
         detector finding gives way to its next intent (or the fallback when that one is doubtful)."""
-        intent = (message.get(INTENT) or {}).get("name")
+        top = message.get(INTENT) or {}
+        intent = top.get("name")
         if intent not in DETECTOR_ONLY_INTENTS:
+            return
+        if intent == CRISIS_INTENT and top.get("confidence", 0.0) >= self.crisis_check_confidence:
+            # A miss costs more than a false alarm here: a gentle check-in that gives the 988 Lifeline.
+            _set_intent(message, CRISIS_CHECK_INTENT, "model's confident crisis without a detector finding",
+                        top["confidence"])
             return
         ranking = message.get(INTENT_RANKING_KEY) or []
         nxt = next((r for r in ranking if r.get("name") not in DETECTOR_ONLY_INTENTS | {FALLBACK_INTENT}), None)

@@ -63,7 +63,7 @@ def test_no_drug_answer_states_a_dose(chat):
 
 def test_bot_challenge_and_scope(new_chat):
     assert re.search(r"automated assistant|chatbot", new_chat().say("am i talking to a real person?"))
-    assert "can't help with that" in new_chat().say("can you order me a pizza")
+    assert "don't have a reviewed answer" in new_chat().say("can you order me a pizza")
 
 
 def test_gibberish_gets_asked_to_rephrase(chat):
@@ -97,7 +97,7 @@ def test_feedback_is_stored_and_reported(servers, chat):
 
 
 def test_two_fallbacks_in_a_row_offer_a_person(chat):
-    assert re.search(r"not sure i understood", chat.say("zzkq vlorp"))
+    assert re.search(r"not sure i understood|say it another way|reviewed answer", chat.say("zzkq vlorp"))
     assert "1-800-227-2345" in chat.say("wumble frax quonk")
 
 

@@ -102,8 +102,8 @@ def test_buttons_are_slack_buttons_and_a_click_is_answered(channel_servers: Chan
     value = actions["elements"][1]["value"]
     response = post(channel_servers, button_click(user, channel, value), "application/x-www-form-urlencoded")
     assert response.status_code == 200, response.text
-    posted = replies(channel_servers, channel, "Aromatase")
-    assert "anastrozole (Arimidex). Type of medicine: Aromatase inhibitor" in json.dumps(posted)
+    posted = replies(channel_servers, channel, "hormone therapy")
+    assert "anastrozole (Arimidex) is a hormone therapy" in json.dumps(posted)
 
 
 @pytest.mark.parametrize("signature", [None, "v0=" + "0" * 64, "wrong-secret", "stale"])

@@ -10,7 +10,7 @@ from bot.paths import ROOT
 
 # Each layer may import the layers of a lower rank (and itself), never a higher or equal-rank other layer.
 RANK = {
-    "bot.paths": 0, "bot.contract": 0, "bot.text": 0,
+    "bot.paths": 0, "bot.contract": 0, "bot.text": 0, "bot.quiet": 0,
     "bot.knowledge": 1,
     "bot.language": 2, "bot.safety": 2,
     "bot.rasa_ext": 3, "actions": 3,
