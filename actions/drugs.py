@@ -219,7 +219,7 @@ class ActionDrugAnswer(Action):
         if drug.withdrawn and facet in STATUS_INSTEAD:
             return "utter_drug/status"
         if facet == "status" and not drug.withdrawn:
-            facet = "who"
+            return "utter_drug_status_current"
         spec = REGISTRY.facets.get(facet) or REGISTRY.facets["what"]
         if spec.field in REGISTRY.text_fields() and not CATALOG.facet_text(drug, spec.field):
             return "utter_drug_facet_missing"

@@ -48,7 +48,7 @@ NO_FEEDBACK_INTENTS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, C
 NO_FEEDBACK_TOPICS = ("feelings/",)
 REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
 DRUG_RESPONSE_PREFIX = "utter_drug/"
-COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare"}
+COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status"}
 FEEDBACK_ROOM = REPLY_BUDGET_CHARS - META_AND_FEEDBACK_CHARS  # longest answer text that still gets the prompt
 
 

@@ -34,6 +34,11 @@ def allowed_edits(name: str) -> int:
     return 3
 
 
+def _edits_allowed(name: str, typed: str) -> int:
+    """A name of 7+ letters typed longer ("kisqualli") may carry the errors of the typed length."""
+    return allowed_edits(max(name, typed, key=len)) if len(name) >= 7 else allowed_edits(name)
+
+
 @dataclass
 class DrugMatch:
     """What a message names: a drug, a class, or several equally likely drugs."""
@@ -114,7 +119,7 @@ class DrugMatcher:
             if len(gram) < MIN_GRAM_LENGTH:
                 continue
             for name, distance, _ in process.extract(gram, self._names, scorer=OSA.distance, score_cutoff=3, limit=5):
-                if distance > allowed_edits(name) or name[0] != gram[0]:
+                if distance > _edits_allowed(name, gram) or name[0] != gram[0]:
                     continue
                 target = self._targets[name]
                 key = getattr(target, "generic", None) or target.id
