@@ -242,3 +242,41 @@ def test_the_telegram_secret_is_configured_or_derived_from_the_bot_token() -> No
     derived = webhook_secret("123:ABC")
     assert re.fullmatch(r"[0-9a-f]{64}", derived)  # within the Bot API's 1-256 characters of A-Za-z0-9_-
     assert derived == webhook_secret("123:ABC") != webhook_secret("123:ABD")
+
+
+async def flood_over_socketio(channel_servers: ChannelServers, messages: int) -> list[str]:
+    """One socket.io session sends `messages` at once; the texts it gets back within a while."""
+    client = socketio.AsyncClient(reconnection=False)
+    texts: list[str] = []
+    confirmed = asyncio.Event()
+
+    async def on_confirm(*_: object) -> None:
+        confirmed.set()
+
+    async def on_reply(data: dict) -> None:
+        if data.get("text"):
+            texts.append(data["text"].lower())
+
+    client.on("session_confirm", on_confirm)
+    client.on("bot_uttered", on_reply)
+    await client.connect(channel_servers.servers.url, headers={"Origin": channel_servers.web_origin},
+                         transports=["websocket"], wait_timeout=10)
+    try:
+        session = uuid.uuid4().hex
+        await client.emit("session_request", {"session_id": session})
+        await asyncio.wait_for(confirmed.wait(), 10)
+        for _ in range(messages):
+            await client.emit("user_uttered", {"message": "hello", "session_id": session})
+        deadline = time.monotonic() + 60
+        while sum(SLOW_DOWN in t for t in texts) < messages - 25 and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+    finally:
+        await client.disconnect()
+    return texts
+
+
+def test_socketio_slows_down_a_flood_too(channel_servers: ChannelServers) -> None:
+    texts = asyncio.run(flood_over_socketio(channel_servers, 60))
+    slowed = sum(SLOW_DOWN in text for text in texts)
+    print(f"\nsocket.io: 60 messages at once, {slowed} asked to slow down")
+    assert 60 - 25 <= slowed <= 60 - 20
