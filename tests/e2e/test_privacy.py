@@ -280,3 +280,18 @@ def test_socketio_slows_down_a_flood_too(channel_servers: ChannelServers) -> Non
     slowed = sum(SLOW_DOWN in text for text in texts)
     print(f"\nsocket.io: 60 messages at once, {slowed} asked to slow down")
     assert 60 - 25 <= slowed <= 60 - 20
+
+
+def test_make_report_keeps_only_an_anonymous_count_of_a_deleted_conversations_feedback(servers: Servers) -> None:
+    from bot.reports.feedback import helpful_by_topic
+
+    chat = Chat(servers.url)
+    assert "was this helpful?" in chat.say("what is letrozole")
+    chat.say("/feedback_helpful")
+    before = helpful_by_topic(f"sqlite:///{servers.tracker_db}")["letrozole"][True]
+    chat.say("delete my conversation")
+    chat.say("/confirm_delete_conversation")
+    assert events_of(servers, chat.sender) == []
+    assert helpful_by_topic(f"sqlite:///{servers.tracker_db}")["letrozole"][True] == before >= 1
+    with closing(sqlite3.connect(servers.tracker_db)) as db:
+        assert chat.sender not in " ".join(str(row) for row in db.execute("SELECT * FROM feedback_tally"))
