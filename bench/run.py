@@ -44,8 +44,7 @@ STEPS = [int(n) for n in os.environ.get("BENCH_USERS", "1,10,20,50").split(",")]
 STEP_SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
 # Extra runs of the assistant with several Sanic workers ("" for none).
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "2").split(",") if n]
-BURST_MESSAGES = 200
-BURST_CLIENTS = 16
+BURST_MESSAGES = 200  # sent at once, each on its own connection
 PACED_TURNS = ["hi", "what is letrozole", "how is it given?", "what side effects does it have",
                "what does remission mean", "what is ibrance", "who is it for?", "thanks"]
 PACED_PAUSE_S = 0.5
@@ -263,7 +262,7 @@ def burst_step(url: str) -> dict:
                               timeout=120).json()
         return any("slow down" in (m.get("text") or "") for m in reply)
 
-    with ThreadPoolExecutor(BURST_CLIENTS + 1) as pool:
+    with ThreadPoolExecutor(BURST_MESSAGES + 1) as pool:
         paced = pool.submit(paced_conversation, url, 1)
         slowed = sum(pool.map(flood_message, range(BURST_MESSAGES)))
         during = paced.result()

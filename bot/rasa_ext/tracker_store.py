@@ -16,7 +16,8 @@ memory; keeping that one made every later turn re-insert earlier events (issue 1
 tracker is dropped, and the next turn reads the new session from the database.
 
 Privacy (issue 16): a turn that sets the `conversation_deleted` slot (actions/privacy.py) is not
-saved; every event of that sender is deleted instead, so the next message starts afresh. The
+saved; every event of that sender is deleted instead, so the next message starts afresh (its
+"Was this helpful?" answers stay only as anonymous counts per topic, feedback_tally.py). The
 store also prunes events older than RETENTION_DAYS (default 30) at start and once a day
 (retention.py).
 
@@ -39,6 +40,7 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.contract import CONVERSATION_DELETED_SLOT
+from bot.rasa_ext.feedback_tally import add_to_tally, feedback_of
 from bot.rasa_ext.retention import RetentionSchedule, interval_seconds, retention_days
 from bot.rasa_ext.versions import require, require_attribute, require_signature
 
@@ -144,9 +146,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._lent.popitem(last=False)
 
     def delete(self, sender_id: str) -> int:
-        """Delete every event of a conversation, from every session; return how many."""
+        """Delete every event of a conversation, from every session; return how many.
+
+        Its "Was this helpful?" answers are added to the anonymous tally first (feedback_tally.py).
+        """
         self._lent.pop(sender_id, None)
+        events = self.SQLEvent.__table__
         with self.engine.begin() as connection:
-            return connection.execute(
-                sa.delete(self.SQLEvent.__table__).where(self.SQLEvent.__table__.c.sender_id == sender_id)
-            ).rowcount
+            add_to_tally(connection, feedback_of(connection, sender_id))
+            return connection.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount

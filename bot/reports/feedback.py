@@ -2,41 +2,31 @@
 
 Reads the SQL tracker store's `events` table (SQLite by default, PostgreSQL when DB_URL
 is set). A feedback answer counts for the topic or drug of the answer it followed (the
-`last_topic` slot that action_reply_meta sets).
+`last_topic` slot that action_reply_meta sets). Deleted conversations count only through their
+anonymous tally (bot/rasa_ext/feedback_tally.py).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 
 import sqlalchemy as sa
 
 from bot.knowledge.answers import topic_titles
 from bot.paths import TRACKER_DB
+from bot.rasa_ext.feedback_tally import feedback_of, read_tally
 
 DEFAULT_DB = f"sqlite:///{TRACKER_DB}"
-FEEDBACK = {"feedback_helpful": True, "feedback_not_helpful": False}
 
 
 def helpful_by_topic(db_url: str) -> dict[str, Counter]:
-    """Topic -> Counter({True: helpful answers, False: not helpful})."""
+    """Topic -> Counter({True: helpful answers, False: not helpful}), deleted conversations' tally included."""
     engine = sa.create_engine(db_url)
-    query = sa.text(
-        "SELECT sender_id, type_name, intent_name, data FROM events "
-        "WHERE type_name IN ('slot', 'user') ORDER BY sender_id, timestamp, id"
-    )
-    counts: dict[str, Counter] = defaultdict(Counter)
-    last_topic: dict[str, str | None] = {}
     with engine.connect() as connection:
-        for sender, kind, intent, data in connection.execute(query):
-            if kind == "slot":
-                event = json.loads(data)
-                if event.get("name") == "last_topic":
-                    last_topic[sender] = event.get("value")
-            elif intent in FEEDBACK and last_topic.get(sender):
-                counts[last_topic[sender]][FEEDBACK[intent]] += 1
+        counts = feedback_of(connection)
+        for topic, counter in read_tally(connection).items():
+            counts[topic] += counter
     return counts
 
 

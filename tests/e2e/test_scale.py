@@ -94,7 +94,7 @@ def test_nginx_slows_down_one_address_and_not_the_others(stack):
     talker = threading.Thread(target=person)
     talker.start()
     begin = time.monotonic()
-    with ThreadPoolExecutor(16) as pool:
+    with ThreadPoolExecutor(200) as pool:  # all 200 in flight at once
         futures = [pool.submit(post_from, "127.0.0.2", stack.nginx_port, f"flood-{n}", "hi") for n in range(200)]
         started.set()
         results = [future.result() for future in futures]
@@ -105,7 +105,7 @@ def test_nginx_slows_down_one_address_and_not_the_others(stack):
     passed = [body for status, body in results if status == 200]
     print(f"\nnginx: 200 requests in {elapsed:.1f} s, {len(passed)} passed, {len(limited)} got 429")
     assert len(passed) + len(limited) == 200
-    assert NGINX_BURST <= len(passed) <= NGINX_BURST + NGINX_RATE_PER_S * elapsed + 2
+    assert NGINX_BURST <= len(passed) <= NGINX_BURST + NGINX_RATE_PER_S * 2  # the burst, and what 2 s refill
     assert all(body == [{"recipient_id": "", "text": slow_down_text()}] for body in limited)
     assert "slow down" in slow_down_text()
     assert len(other_replies) == len(turns)

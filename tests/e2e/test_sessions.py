@@ -178,6 +178,7 @@ def test_postgresql_delete_my_conversation_on_two_instances(pg_stack: Stack) -> 
     sender = f"delete-{uuid.uuid4().hex}"
     count = pg_counts(pg_stack)
     assert "letrozole" in Chat(a, sender).say("what is letrozole")
+    assert "thank you" in Chat(a, sender).say("/feedback_helpful")
     assert "saved" in Chat(b, sender).say('add "should I get a biopsy?" to my questions')
     before = count(sender)[0]
     assert "yes, delete it" in Chat(a, sender).say("forget me")
@@ -186,3 +187,6 @@ def test_postgresql_delete_my_conversation_on_two_instances(pg_stack: Stack) -> 
     assert before > 10 and count(sender)[0] == 0
     assert "empty" in Chat(a, sender).say("show my questions")  # a fresh conversation on the other instance
     assert count(sender)[2] == 1
+    with closing(psycopg2.connect(pg_stack.db_url)) as db, db.cursor() as cursor:
+        cursor.execute("SELECT topic, helpful, not_helpful FROM feedback_tally")
+        assert ("letrozole", 1, 0) in cursor.fetchall()  # the anonymous tally, nothing more

@@ -5,6 +5,7 @@ Real SQLite files; two store objects on one file stand for two `rasa run` instan
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from rasa.shared.core.domain import Domain
@@ -14,11 +15,16 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.contract import CONVERSATION_DELETED_SLOT
 from bot.ops.retention import prune
 from bot.rasa_ext.tracker_store import CachedSQLTrackerStore, holds_only_its_latest_session
+from bot.reports.feedback import helpful_by_topic
 
 DOMAIN = Domain.from_yaml(
     """
 slots:
   drug:
+    type: text
+    mappings:
+      - type: custom
+  last_topic:
     type: text
     mappings:
       - type: custom
@@ -202,3 +208,36 @@ async def test_a_turn_that_deletes_the_conversation_removes_every_event_of_the_s
     assert await here.retrieve("patient") is None
     assert kept_elsewhere is not None  # the other instance had it in memory ...
     assert await elsewhere.retrieve("patient") is None  # ... and does not serve it any more
+
+
+async def test_a_deleted_conversation_leaves_only_an_anonymous_feedback_tally(tmp_path: Path) -> None:
+    """make report may keep counting its "Was this helpful?" answers, as counts per topic and nothing more."""
+    db = tmp_path / "tracker.db"
+    store = _store(db)
+    tracker = _tracker("patient", "what is letrozole")
+    tracker.update(SlotSet("last_topic", "letrozole"))
+    tracker.update(UserUttered("/feedback_helpful", {"name": "feedback_helpful"}))
+    tracker.update(SlotSet("last_topic", "pain/coping"))
+    tracker.update(UserUttered("/feedback_not_helpful", {"name": "feedback_not_helpful"}))
+    await store.save(tracker)
+    await store.save(_kept_feedback("someone else"))
+    assert helpful_by_topic(f"sqlite:///{db}") == {"letrozole": Counter({True: 2}), "pain/coping": {False: 1}}
+
+    tracker = await store.retrieve("patient")
+    tracker.update(SlotSet(CONVERSATION_DELETED_SLOT, True))
+    await store.save(tracker)
+
+    assert _rows(db, "patient") == (0, 0)
+    assert helpful_by_topic(f"sqlite:///{db}") == {"letrozole": Counter({True: 2}), "pain/coping": {False: 1}}
+    with sqlite3.connect(db) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(feedback_tally)")]
+        tally = sorted(connection.execute("SELECT * FROM feedback_tally"))
+    assert columns == ["topic", "helpful", "not_helpful"]  # no sender, no time, no text
+    assert tally == [("letrozole", 1, 0), ("pain/coping", 0, 1)]
+
+
+def _kept_feedback(sender: str) -> DialogueStateTracker:
+    tracker = _tracker(sender, "what is letrozole")
+    tracker.update(SlotSet("last_topic", "letrozole"))
+    tracker.update(UserUttered("/feedback_helpful", {"name": "feedback_helpful"}))
+    return tracker
