@@ -51,7 +51,8 @@ $(VENV)/.installed: requirements.lock .python-version
 	$(PY) -m pip check; \
 	touch $@
 
-$(SPACY_PIPELINE): $(VENV)/.installed data/drugs.yml data/subtypes.yml bot/language/spacy_pipeline.py bot/knowledge/drugs.py
+$(SPACY_PIPELINE): $(VENV)/.installed data/drugs.yml data/subtypes.yml data/facets.yml bot/language/spacy_pipeline.py \
+  bot/knowledge/drugs.py bot/knowledge/facets.py bot/knowledge/subtypes.py bot/text.py
 	$(PY) -m bot.language.spacy_pipeline
 
 train: $(MODEL_STAMP) ## Build the spaCy pipeline and train the model (only when inputs changed)
