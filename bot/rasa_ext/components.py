@@ -267,6 +267,7 @@ class SafetyGuard(GraphComponent):
         self._resource = resource
         self.vocabulary = Vocabulary(vocabulary)
         self.detector = detector
+        self.cues = default_language_hints()
         self.min_confidence = float(config.get("min_confidence_after_demotion", 0.45))
         self.crisis_check_confidence = float(config.get("crisis_check_confidence", 0.8))
 
@@ -343,12 +344,27 @@ class SafetyGuard(GraphComponent):
         self._demote_safety_intent(message)
         drug_match = drug_match_of(message, clean.text)
         knows_a_drug = drug_match.found
+        unknown: list[str] = []
         if not knows_a_drug:
-            message.set(UNKNOWN_WORDS, self.vocabulary.unknown(words_of(clean.text)), add_to_output=True)
+            unknown = self.vocabulary.unknown(words_of(clean.text))
+            message.set(UNKNOWN_WORDS, unknown, add_to_output=True)
+            self._no_drug_no_drug_question(message, clean.text, unknown)
         problem = classify(clean, self.vocabulary, names_something_known=knows_a_drug)
         if problem:
             message.set(SAFETY, {"category": "input", "rule": problem}, add_to_output=True)
             _set_intent(message, INTENT_FOR_INPUT, f"unusable input: {problem}")
+
+    def _no_drug_no_drug_question(self, message: Message, text: str, unknown: list[str]) -> None:
+        """A drug question that names no drug or class, no unknown word (perhaps a drug we do not know) and
+        points back at nothing ("which targeted drugs could I get?") is about the model's next topic."""
+        top = message.get(INTENT) or {}
+        if top.get("name") != DRUG_INTENT or message.get(DRUG_FACET) or unknown or self.cues.points_back(text):
+            return
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        nxt = next((r for r in ranking if r.get("name") not in {DRUG_INTENT, FALLBACK_INTENT}
+                    | DETECTOR_ONLY_INTENTS), None)
+        if nxt:
+            _set_intent(message, nxt["name"], "a drug question naming no drug: the next topic", nxt["confidence"])
 
     def _demote_safety_intent(self, message: Message) -> None:
         """The model alone never raises an alarm: its crisis, red-flag, amber or dose pick without a

@@ -83,12 +83,18 @@ def is_right(got: str, expected: list[str]) -> bool:
     return False
 
 
+DUMP: list[dict] = []  # every scored question with its outcome and answer confidence (--dump)
+
+
 def score_questions(url: str, items: list[dict]) -> tuple[dict[str, Counter], list[tuple[str, str, str]]]:
     tally: dict[str, Counter] = defaultdict(Counter)
     misses = []
     for item in items:
         expected = item["expect"]
-        got = outcome(meta_of(say(url, item["q"])))
+        meta = meta_of(say(url, item["q"]))
+        got = outcome(meta)
+        DUMP.append({"q": item["q"], "expect": expected, "got": got, "right": is_right(got, expected),
+                     "confidence": meta.get("confidence"), "route": meta.get("route")})
         group = expected[0].split(":")[0] if expected[0].startswith(("drug:", "safety:", "chat:")) \
             else expected[0].split("/")[0]
         if is_right(got, expected):
@@ -165,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running assistant (default: start one)")
     parser.add_argument("--only", default="bank,facets,conversations,safety")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--dump", type=Path, help="write every scored question (JSON lines) here")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
     with contextlib.nullcontext(args.url) if args.url else assistant() as url:
@@ -175,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             print_table("facet set (tests/data/facet_set.yml)", *score_questions(url, facet_items()), args.misses)
         if "conversations" in parts:
             run_conversations(url, args.misses)
+        if args.dump:
+            args.dump.write_text("".join(json.dumps(d) + "\n" for d in DUMP), encoding="utf-8")
         if "safety" in parts:
             for path in SAFETY_SETS:
                 print(f"\nsafety set {path.name}")
