@@ -223,7 +223,10 @@ class AnswerGuard(GraphComponent):
         facet = message.get(DRUG_FACET)
         if intent == DRUG_INTENT and facet:  # the router already chose the facet
             return
-        if best["confidence"] < self.min_confidence or margin < self.min_margin:
+        # A drug question is answered for the drug it names (or asks which one): the thresholds, tuned on
+        # the curated topic answers, do not apply to the choice among its facets.
+        doubtful = best["confidence"] < self.min_confidence or margin < self.min_margin
+        if doubtful and intent != DRUG_INTENT:
             _set_intent(message, FALLBACK_INTENT, f"doubtful answer {best['intent_response_key']} "
                         f"({best['confidence']:.2f}, margin {margin:.2f})", 1.0)
             return
