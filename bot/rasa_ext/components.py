@@ -63,6 +63,9 @@ INTENT_FOR_INPUT = FALLBACK_INTENT
 # The drug match of a message, computed once by IntentRouter and reused by SafetyGuard (not in the output).
 DRUG_MATCH = "drug_match"
 _VOCABULARY_FILE = "vocabulary.json"
+# "tell me about flumbertaxin": a short drug question with an unknown long word stays a drug question.
+UNKNOWN_DRUG_MAX_WORDS = 10
+UNKNOWN_DRUG_MIN_LETTERS = 6
 _SAFETY_PATTERNS_FILE = "safety.yml"
 _FINGERPRINTS_FILE = "data_fingerprints.json"
 # Data files the components read at load besides the model: their hashes at train time are kept in the
@@ -361,8 +364,11 @@ class SafetyGuard(GraphComponent):
         """A drug question that names no drug or class, no unknown word (perhaps a drug we do not know) and
         points back at nothing ("which targeted drugs could I get?") is about the model's next topic."""
         top = message.get(INTENT) or {}
-        if top.get("name") != DRUG_INTENT or message.get(DRUG_FACET) or unknown or self.cues.points_back(text):
+        if top.get("name") != DRUG_INTENT or message.get(DRUG_FACET) or self.cues.points_back(text):
             return
+        short = len(text.split()) <= UNKNOWN_DRUG_MAX_WORDS
+        if unknown and short and max(map(len, unknown)) >= UNKNOWN_DRUG_MIN_LETTERS:
+            return  # a short question about an unknown long word: perhaps a drug we do not know
         ranking = message.get(INTENT_RANKING_KEY) or []
         nxt = next((r for r in ranking if r.get("name") not in {DRUG_INTENT, FALLBACK_INTENT}
                     | DETECTOR_ONLY_INTENTS), None)
