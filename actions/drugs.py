@@ -191,13 +191,17 @@ class ActionDrugAnswer(Action):
         more = response == "utter_drug/side_effects" and len(shown) < len(drug.warnings)
         buttons = [self._facet_button(drug, "warnings")] if more else []
         second = second_facet_asked(text, facet)
-        if second and not buttons:
-            second_response = self._response(drug, second)
-            if _size(drug, facet) + _size(drug, second) <= TWO_ANSWERS_BUDGET and second_response != response:
+        if second and self._response(drug, second) != response:
+            if not buttons and _size(drug, facet) + _size(drug, second) <= TWO_ANSWERS_BUDGET:
                 dispatcher.utter_message(response=response, **drug_fields(drug))
-                dispatcher.utter_message(response=second_response, **drug_fields(drug))
+                dispatcher.utter_message(response=self._response(drug, second), **drug_fields(drug))
                 return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
-            buttons = [self._facet_button(drug, second)]
+            # Too long for one screen: the shorter answer now, the other one as a button.
+            if _size(drug, second) < _size(drug, facet):
+                facet, second = second, facet
+                response = self._response(drug, facet)
+                buttons = []
+            buttons = [*buttons, self._facet_button(drug, second)]
         dispatcher.utter_message(response=response, buttons=buttons, **drug_fields(drug))
         return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
 

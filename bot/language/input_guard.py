@@ -32,6 +32,8 @@ class LanguageHints:
     follow_up_cues: tuple = ()  # (facet, frozenset of cue words), in the facet registry's order
     story_min_words: int = 35
     story_min_sentences: int = 3
+    what_is: re.Pattern | None = None
+    clarify: re.Pattern | None = None
 
     @classmethod
     def from_file(cls, path: Path = LANGUAGE_FILE) -> LanguageHints:
@@ -40,7 +42,17 @@ class LanguageHints:
         cues = tuple(default_registry().follow_up_cues())
         story = data.get("story") or {}
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues,
-                   int(story.get("min_words", 35)), int(story.get("min_sentences", 3)))
+                   int(story.get("min_words", 35)), int(story.get("min_sentences", 3)),
+                   re.compile(data["what_is"], re.I) if data.get("what_is") else None,
+                   re.compile(data["clarify"], re.I) if data.get("clarify") else None)
+
+    def asks_what_is(self, text: str) -> bool:
+        """A short "what is X" question."""
+        return bool(self.what_is and self.what_is.search(text.strip()) and len(text.split()) <= 6)
+
+    def asks_to_clarify(self, text: str) -> bool:
+        """"What do you mean?": a request to explain the last answer again."""
+        return bool(self.clarify and self.clarify.search(text.strip()) and len(text.split()) <= 8)
 
     def question_of_story(self, text: str) -> str | None:
         """The question a long story asks (its last sentence with "?", else its last sentence), or None

@@ -175,6 +175,10 @@ class IntentRouter(_ConfiglessComponent):
                 names.add("pointer")
             if asks_something(text):
                 names.add("question")
+            if self.cues.asks_what_is(text):
+                names.add("what_is")
+            if self.cues.asks_to_clarify(text):
+                names.add("clarify")
             ranking = tuple(r.get("name") for r in message.get(INTENT_RANKING_KEY) or [])
             features = Features(asked, frozenset(names), is_add_request(text),
                                 self.cues.drug_follow_up(text), model_facet, ranking)
