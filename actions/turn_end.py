@@ -49,7 +49,7 @@ NO_FEEDBACK_TOPICS = ("feelings/",)
 REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
 DRUG_RESPONSE_PREFIX = "utter_drug/"
 COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status"}
-FEEDBACK_ROOM = REPLY_BUDGET_CHARS - META_AND_FEEDBACK_CHARS  # longest answer text that still gets the prompt
+FEEDBACK_ROOM = 720  # longest answer text (with its source line) that still gets the prompt on a phone screen
 
 
 def sources_text(sources: object) -> str:

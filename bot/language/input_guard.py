@@ -48,7 +48,7 @@ class LanguageHints:
 
     def asks_what_is(self, text: str) -> bool:
         """A short "what is X" question."""
-        return bool(self.what_is and self.what_is.search(text.strip()) and len(text.split()) <= 6)
+        return bool(self.what_is and self.what_is.search(text.strip()) and len(text.split()) <= 8)
 
     def asks_to_clarify(self, text: str) -> bool:
         """"What do you mean?": a request to explain the last answer again."""
