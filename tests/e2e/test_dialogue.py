@@ -31,7 +31,8 @@ def test_the_subtype_shapes_a_later_targeted_drug_question(chat):
 def test_two_facets_in_one_question_are_both_answered_or_offered(chat):
     reply = chat.say("how do I take kisqali and what should I watch out for")
     assert "ribociclib" in reply and re.search(r"pill|tablet|mouth", reply)
-    assert re.search(r"warning signs|call your care team|get emergency help", reply)
+    # the second facet is answered too, or offered as a button
+    assert re.search(r"warning signs|side effects|call your care team|get emergency help", reply)
 
 
 def test_an_inline_save_keeps_the_text_given(chat):
