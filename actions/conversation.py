@@ -59,9 +59,9 @@ def bot_texts_since_user(tracker: Tracker) -> list[str]:
     return list(reversed(texts))
 
 
-def last_bot_responses(tracker: Tracker) -> list[str]:
-    """The response names the bot said in its previous turn (before the latest user message)."""
-    said: list[str] = []
+def previous_turn_bot_events(tracker: Tracker) -> list[dict]:
+    """The bot events of the previous turn (between the last two user messages), oldest first."""
+    events: list[dict] = []
     seen_latest_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -69,10 +69,19 @@ def last_bot_responses(tracker: Tracker) -> list[str]:
                 break
             seen_latest_user = True
         elif seen_latest_user and event.get("event") == "bot":
-            name = (event.get("metadata") or {}).get("utter_action")
-            if name:
-                said.append(name)
-    return said
+            events.append(event)
+    return list(reversed(events))
+
+
+def previous_bot_texts(tracker: Tracker) -> list[str]:
+    """The texts the bot said in its previous turn, oldest first."""
+    return [e["text"] for e in previous_turn_bot_events(tracker) if e.get("text")]
+
+
+def last_bot_responses(tracker: Tracker) -> list[str]:
+    """The response names the bot said in its previous turn (before the latest user message)."""
+    return [name for e in reversed(previous_turn_bot_events(tracker))
+            if (name := (e.get("metadata") or {}).get("utter_action"))]
 
 
 def selected_answer(tracker: Tracker) -> str | None:
@@ -124,16 +133,7 @@ def previous_question_parse(tracker: Tracker) -> dict | None:
 
 def last_answer_texts(tracker: Tracker) -> list[str]:
     """The texts the bot said in its previous turn, without source lines or prompts."""
-    texts: list[str] = []
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                break
-            seen_user = True
-        elif seen_user and event.get("event") == "bot" and event.get("text"):
-            texts.append(event["text"])
-    return [t for t in reversed(texts) if not t.startswith("Source:")]
+    return [t for t in previous_bot_texts(tracker) if not t.startswith("Source:")]
 
 
 def first_sentence(text: str) -> str:

@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import previous_bot_texts
 from bot.contract import MY_QUESTIONS_SLOT, QUESTION_LIST_INTENTS, QUESTION_TEXT_ENTITY
 from bot.language import question_text as q
 
@@ -77,7 +78,7 @@ class ActionSaveQuestion(Action):
     @staticmethod
     def _save_all_listed(dispatcher: CollectingDispatcher, tracker: Tracker, questions: list[str]) -> list[EventType]:
         """"Add all of those": each question the bot's previous answer listed, up to the list's limit."""
-        listed = [question for text in _previous_bot_texts(tracker) for question in q.questions_in(text)]
+        listed = [question for text in previous_bot_texts(tracker) for question in q.questions_in(text)]
         added = [x for x in dict.fromkeys(listed) if not q.already_saved(x, questions)]
         added = added[: max(0, q.patterns().max_questions - len(questions))]
         if not added:
@@ -87,20 +88,6 @@ class ActionSaveQuestion(Action):
         dispatcher.utter_message(response="utter_questions_saved_many", added=len(added), count=len(questions),
                                  questions=q.numbered(added))
         return [SlotSet(SLOT, questions)]
-
-
-def _previous_bot_texts(tracker: Tracker) -> list[str]:
-    """The texts of the bot's answer before the latest user message."""
-    texts: list[str] = []
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                break
-            seen_user = True
-        elif seen_user and event.get("event") == "bot" and event.get("text"):
-            texts.append(event["text"])
-    return list(reversed(texts))
 
 
 class ActionShowQuestions(Action):
