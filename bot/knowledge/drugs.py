@@ -99,6 +99,7 @@ class Drug(_FacetTexts):
     generic: str
     brands: list[str] = []
     other_names: list[str] = []
+    aliases: list[str] = []  # short forms and old names patients type ("palbo", "TDM-1"): matched, never shown
     drug_class: str = Field(..., alias="class")
     routes: list[str] = Field(..., min_items=1)
     who_for: str = Field(..., max_length=300)
@@ -117,8 +118,8 @@ class Drug(_FacetTexts):
 
     @property
     def names(self) -> list[str]:
-        """Every name a patient may use for this drug."""
-        return [self.generic, *self.brands, *self.other_names]
+        """Every name a patient may use for this drug, short forms included."""
+        return [self.generic, *self.brands, *self.other_names, *self.aliases]
 
     @property
     def display_name(self) -> str:
