@@ -210,19 +210,17 @@
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", text("suggestionsLabel"));
     for (const question of S.suggestions || []) {
-      group.appendChild(quickReply(question, () => {
-        group.remove();
-        send(question, question);
-      }, false));
+      group.appendChild(quickReply(question, question, () => send(question, question), false));
     }
     messages.appendChild(group);
   }
 
-  function quickReply(label, onChoose, spent) {
+  function quickReply(label, payload, onChoose, spent) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "quick-reply";
     button.textContent = label;
+    button.dataset.payload = payload;
     if (spent) button.setAttribute("aria-disabled", "true");
     // aria-disabled (not disabled) once used, so that focus stays on the button the user chose.
     button.addEventListener("click", () => {
@@ -246,7 +244,7 @@
       group.className = "buttons";
       group.dataset.id = String(entry.id);
       for (const choice of entry.buttons) {
-        group.appendChild(quickReply(choice.title, () => send(choice.payload, choice.title), entry.spent));
+        group.appendChild(quickReply(choice.title, choice.payload, () => send(choice.payload, choice.title), entry.spent));
       }
       messages.appendChild(group);
       return entry.text ? bubble : group;
@@ -384,9 +382,8 @@
   function send(message, shown) {
     if (!confirmed) return;
     for (const entry of state.entries) if (entry.buttons) entry.spent = true;
+    // Spent buttons stay (aria-disabled, so that the one just chosen keeps the focus).
     for (const old of messages.querySelectorAll(".quick-reply")) old.setAttribute("aria-disabled", "true");
-    const suggestions = messages.querySelector(".suggestions");
-    if (suggestions) suggestions.remove();
     const entry = { id: state.nextId++, who: "user", text: shown, delivery: "pending" };
     if (message !== shown) entry.payload = message;
     state.entries.push(entry);

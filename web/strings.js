@@ -57,8 +57,7 @@ window.MBC_ASSISTANT_STRINGS = {
 
     // The embed launcher (widget.js) on a clinic's page.
     launcher: "Questions about MBC?",
-    launcherLabel: "Open the MBC Info Assistant chat",
-    launcherCloseLabel: "Close the MBC Info Assistant chat",
+    launcherClose: "Close chat",
     frameTitle: "MBC Info Assistant chat",
     unread: "{count} new",
   },
