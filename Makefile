@@ -70,15 +70,15 @@ run: train ## Serve the action server (:5055) and Rasa's REST channel (:5005) un
 	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --credentials $(CREDENTIALS) --endpoints $(ENDPOINTS); \
 	wait
 
-serve: train web-install ## The web page on http://127.0.0.1:8080 (WEB_PORT), Rasa with socket.io on :5005, until Ctrl-C
+serve: train web-install ## The web page and widget.js on http://127.0.0.1:8080 (WEB_PORT), Rasa with socket.io on :5005, until Ctrl-C; WEB_ORIGINS adds sites that embed it
 	@ACTIONS_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook $(PY) -m bot.ops.deploy --out $(ENDPOINTS)
 	@$(PY) -m bot.ops.preflight --endpoints $(ENDPOINTS) --ports $(RASA_PORT) $(ACTIONS_PORT) $(WEB_PORT)
 	@$(PY) -m bot.ops.credentials $(CREDENTIALS)
 	@echo "MBC Info Assistant: open http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops it)"
 	@trap 'kill 0' INT TERM EXIT; \
+	export WEB_ORIGINS=$${WEB_ORIGINS:-http://127.0.0.1:$(WEB_PORT)}; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
-	$(PY) -m http.server $(WEB_PORT) --bind 127.0.0.1 --directory web & \
-	WEB_ORIGINS=$${WEB_ORIGINS:-http://127.0.0.1:$(WEB_PORT)} \
+	$(PY) web/serve.py --port $(WEB_PORT) --bind 127.0.0.1 & \
 	$(RASA) run -i 127.0.0.1 -p $(RASA_PORT) --cors http://127.0.0.1:$(WEB_PORT) \
 	  --credentials $(CREDENTIALS) --endpoints $(ENDPOINTS)
 
