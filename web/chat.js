@@ -180,7 +180,8 @@
 
   let state = loadState();
   let confirmed = false; // the server confirmed our session id on this connection
-  let everConnected = false;
+  let lostConnection = false; // "Connected again" only after "Reconnecting…"
+
   let deleting = false;
   let turn = null; // {user: element, firstBot: element} of the exchange on screen
   let quietTimer = null;
@@ -282,7 +283,14 @@
     for (const entry of state.entries) renderEntry(entry);
     chat.classList.toggle("started", state.entries.some((e) => e.who === "user"));
     showUrgency(state.urgency, true);
+    // Restored: show the last exchange from its start, as when it arrived.
+    const users = messages.querySelectorAll(".message.user");
+    const lastUser = users[users.length - 1];
+    let firstBot = lastUser ? lastUser.nextElementSibling : null;
+    while (firstBot && !firstBot.matches(".message.bot")) firstBot = firstBot.nextElementSibling;
+    turn = lastUser ? { user: lastUser, firstBot } : null;
     messages.scrollTop = messages.scrollHeight;
+    scrollToTurn();
   }
 
   function showTyping(on) {
@@ -464,24 +472,26 @@
   socket.on("session_confirm", () => {
     confirmed = true;
     setReady(true);
-    if (everConnected) {
+    if (lostConnection) {
+      lostConnection = false;
       setConnection("back", "reconnected");
       clearTimeout(backTimer);
       backTimer = setTimeout(() => setConnection("ok"), 4000);
     } else {
       setConnection("ok");
     }
-    everConnected = true;
   });
   socket.on("bot_uttered", onBotMessage);
   socket.on("disconnect", () => {
     confirmed = false;
+    lostConnection = true;
     setReady(false);
     setConnection("reconnecting", "reconnecting");
   });
   socket.io.on("reconnect_failed", () => setConnection("unreachable", "unreachable"));
   socket.on("connect_error", () => {
     confirmed = false;
+    lostConnection = true;
     setReady(false);
     setConnection("unreachable", "unreachable");
   });

@@ -33,7 +33,7 @@ window.MBC_ASSISTANT_STRINGS = {
     speakerBot: "Assistant:",
     conversationLabel: "Conversation",
     inputLabel: "Your question",
-    placeholder: "Type your question…",
+    placeholder: "Ask a question…",
     send: "Send",
     typing: "The assistant is answering…",
 
