@@ -22,9 +22,11 @@ export SANIC_HOST ?= 127.0.0.1
 # Everything that shapes the trained model.
 # The Python that shapes the model: the pure layers and the NLU components (not ops, reports or channels).
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/paths.py bot/text.py bot/contract.py \
-  $(wildcard bot/knowledge/*.py bot/language/*.py bot/safety/*.py) bot/rasa_ext/components.py
+  $(wildcard bot/knowledge/*.py bot/language/*.py bot/safety/*.py) bot/rasa_ext/components.py bot/rasa_ext/understanding.py
 MODEL_STAMP := models/.trained
 SPACY_PIPELINE := .build/spacy_mbc/meta.json
+# The sentence encoder's files, from the pinned wheel (bot/language/encoder.py checks their hashes).
+ENCODER := .build/all-MiniLM-L6-v2/model.safetensors
 # The endpoints `make run` uses: endpoints.yml, changed by DB_URL / REDIS_URL (python -m bot.ops.deploy).
 ENDPOINTS := .build/endpoints.yml
 # The credentials `make run` / `make serve` use: credentials.yml plus the Telegram and Slack
@@ -57,7 +59,10 @@ $(SPACY_PIPELINE): $(VENV)/.installed data/drugs.yml data/subtypes.yml data/face
 
 train: $(MODEL_STAMP) ## Build the spaCy pipeline and train the model (only when inputs changed)
 
-$(MODEL_STAMP): $(SPACY_PIPELINE) $(MODEL_INPUTS)
+$(ENCODER): $(VENV)/.installed bot/language/encoder.py
+	$(PY) -m bot.language.encoder
+
+$(MODEL_STAMP): $(SPACY_PIPELINE) $(ENCODER) $(MODEL_INPUTS)
 	$(RASA) train --fixed-model-name mbc-assistant
 	@touch $@
 

@@ -7,13 +7,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import fallbacks_in_a_row, previous_question_parse
-from bot.contract import LAST_TOPIC_SLOT, SAFETY
+from actions.conversation import MATCHER, fallbacks_in_a_row, previous_question_parse
+from bot.contract import (
+    ANSWER_CHOICES,
+    ANSWER_OUTCOME,
+    DRUG_ENTITY,
+    DRUG_INTENT,
+    FACET_ENTITY,
+    LAST_TOPIC_SLOT,
+    SAFETY,
+)
 from bot.knowledge.answers import topic_titles
+from bot.knowledge.facets import default_registry
 
 FALLBACKS_BEFORE_HUMAN = 2
 MAX_TOPIC_BUTTONS = 3
-MIN_TOPIC_CONFIDENCE = 0.05
+REGISTRY = default_registry()
 
 
 class ActionFallback(Action):
@@ -34,7 +43,7 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_offer_human")
         elif problem == "gibberish":
             dispatcher.utter_message(response="utter_ask_rephrase")
-        elif buttons := self._likely_topics(tracker):
+        elif tracker.latest_message.get(ANSWER_OUTCOME) != "decline" and (buttons := self._likely_topics(tracker)):
             dispatcher.utter_message(response="utter_fallback_topics", buttons=buttons)
         else:
             dispatcher.utter_message(response="utter_not_covered")
@@ -46,23 +55,25 @@ class ActionFallback(Action):
 
 
 def likely_topics(parse: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:
-    """Buttons for the few curated answers or drug questions the model found likeliest for a message."""
+    """Buttons for the few answers the classifier found likeliest for a message, titled for a patient.
+
+    A drug answer becomes a button only when the message names the drug: "Side effects (Ibrance)".
+    """
     titles = topic_titles()
-    ranked = [(r.get("name"), r.get("confidence", 0.0)) for r in parse.get("intent_ranking") or []]
-    selector = ((parse.get("response_selector") or {}).get("default") or {}).get("ranking") or []
-    picks: list[str] = []
-    for name, confidence in ranked:
-        if confidence < MIN_TOPIC_CONFIDENCE:
-            continue
-        if name in titles:
-            picks.append(name)
-        else:
-            keys = [r.get("intent_response_key") or "" for r in selector]
-            picks += [k for k in keys if k.startswith(f"{name}/") and k in titles][:2]
+    drug = MATCHER.match(parse.get("text") or "").drug
     buttons = []
-    for key in dict.fromkeys(p for p in picks if p not in leave_out):
-        payload = f"/choose_topic{json.dumps({'topic': key})}" if "/" in key else f"/{key}"
-        buttons.append({"title": titles[key], "payload": payload})
+    for choice in parse.get(ANSWER_CHOICES) or []:
+        key = choice.get("key") or ""
+        facet = key.split("/", 1)[1] if key.startswith(f"{DRUG_INTENT}/") else None
+        if key in leave_out or (facet and drug and f"{DRUG_INTENT}/{facet}" in leave_out):
+            continue
+        if facet and drug and facet in REGISTRY.facets:
+            entities = json.dumps({DRUG_ENTITY: drug.generic, FACET_ENTITY: facet})
+            buttons.append({"title": f"{REGISTRY.facets[facet].title} ({drug.display_name})",
+                            "payload": f"/{DRUG_INTENT}{entities}"})
+        elif key in titles:
+            payload = f"/choose_topic{json.dumps({'topic': key})}" if "/" in key else f"/{key}"
+            buttons.append({"title": titles[key], "payload": payload})
     return buttons[:MAX_TOPIC_BUTTONS]
 
 

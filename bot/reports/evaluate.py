@@ -21,7 +21,7 @@ import tempfile
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -34,6 +34,9 @@ from bot.reports import safety_sets
 TEST_DATA = ROOT / "tests" / "data"
 BANKS = sorted(TEST_DATA.glob("question_bank_*.yml"))
 FACET_SET = TEST_DATA / "facet_set.yml"
+LONG_POSTS = TEST_DATA / "long_posts.yml"
+# Scored only: its cases are never printed, so whoever tunes the assistant never reads them.
+SEALED_BANK = TEST_DATA / "sealed" / "question_bank_sealed.yml"
 CONVERSATIONS = TEST_DATA / "conversations.yml"
 SAFETY_SETS = [TEST_DATA / "safety_heldout.yml", TEST_DATA / "safety_final.yml", TEST_DATA / "safety_sealed.yml"]
 CHAT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do", "ask_source"}
@@ -70,6 +73,23 @@ def outcome(meta: dict) -> str:
     return topic or "not_covered"
 
 
+def offered(messages: list[dict]) -> list[str]:
+    """The answer keys the reply offers as buttons: a topic, or drug:<generic>:<facet>."""
+    keys = []
+    for message in messages:
+        for button in message.get("buttons") or []:
+            payload = button.get("payload") or ""
+            intent, _, entities = payload.lstrip("/").partition("{")
+            values = json.loads("{" + entities) if entities else {}
+            if intent == "choose_topic" and values.get("topic"):
+                keys.append(values["topic"])
+            elif intent == "drug" and values.get("facet"):
+                keys.append(f"drug:{values.get('drug') or '?'}:{values['facet']}")
+            elif intent and not values:
+                keys.append(f"chat:{CHAT_NAMES.get(intent, intent)}" if intent in CHAT_INTENTS else intent)
+    return keys
+
+
 def is_right(got: str, expected: list[str]) -> bool:
     for key in expected:
         if got == key:
@@ -86,38 +106,50 @@ def is_right(got: str, expected: list[str]) -> bool:
 DUMP: list[dict] = []  # every scored question with its outcome and answer confidence (--dump)
 
 
-def score_questions(url: str, items: list[dict]) -> tuple[dict[str, Counter], list[tuple[str, str, str]]]:
+def score_questions(url: str, items: list[dict], group_by: Callable[[dict], str] | None = None,
+                    sealed: bool = False) -> tuple[dict[str, Counter], list[tuple[str, str, str]]]:
+    """Each question's outcome: right, declined (with the right answer among the buttons or not), or wrong."""
     tally: dict[str, Counter] = defaultdict(Counter)
     misses = []
     for item in items:
         expected = item["expect"]
-        meta = meta_of(say(url, item["q"]))
+        messages = say(url, item["q"])
+        meta = meta_of(messages)
         got = outcome(meta)
-        DUMP.append({"q": item["q"], "expect": expected, "got": got, "right": is_right(got, expected),
-                     "confidence": meta.get("confidence"), "route": meta.get("route")})
+        buttons = offered(messages)
+        if not sealed:
+            DUMP.append({"q": item["q"], "expect": expected, "got": got, "right": is_right(got, expected),
+                         "buttons": buttons, "confidence": meta.get("confidence"), "route": meta.get("route")})
         group = expected[0].split(":")[0] if expected[0].startswith(("drug:", "safety:", "chat:")) \
             else expected[0].split("/")[0]
+        if group_by:
+            group = group_by(item)
         if is_right(got, expected):
             tally[group]["right"] += 1
         elif got == "not_covered":
             tally[group]["declined"] += 1
-            misses.append((group, f"declined (wanted {', '.join(expected)})", item["q"]))
+            if any(is_right(key, expected) for key in buttons):
+                tally[group]["offered"] += 1
+            misses.append((group, f"declined (wanted {', '.join(expected)}; offered {', '.join(buttons) or 'none'})",
+                           item["q"]))
         else:
             tally[group]["wrong"] += 1
             misses.append((group, f"got {got} (wanted {', '.join(expected)})", item["q"]))
-    return tally, misses
+    return tally, [] if sealed else misses  # a sealed set's cases are never listed
 
 
 def print_table(title: str, tally: dict[str, Counter], misses: list, show: bool) -> None:
     total = Counter()
-    print(f"\n{title}\n{'topic':16} {'n':>5} {'right':>6} {'declined':>9} {'wrong':>6}")
+    print(f"\n{title}\n{'topic':16} {'n':>5} {'right':>6} {'declined':>9} {'offered':>8} {'wrong':>6}")
     for group, c in sorted(tally.items()):
-        n = sum(c.values())
+        n = c["right"] + c["declined"] + c["wrong"]
         total.update(c)
-        print(f"{group:16} {n:5} {c['right']:6} {c['declined']:9} {c['wrong']:6}")
-    n = sum(total.values()) or 1
-    print(f"{'all':16} {n:5} {total['right']:6} {total['declined']:9} {total['wrong']:6}   "
-          f"right {total['right'] / n:.3f}, declined {total['declined'] / n:.3f}, wrong {total['wrong'] / n:.3f}")
+        print(f"{group:16} {n:5} {c['right']:6} {c['declined']:9} {c['offered']:8} {c['wrong']:6}")
+    n = (total["right"] + total["declined"] + total["wrong"]) or 1
+    rest = (total["declined"] + total["wrong"]) or 1
+    print(f"{'all':16} {n:5} {total['right']:6} {total['declined']:9} {total['offered']:8} {total['wrong']:6}   "
+          f"right {total['right'] / n:.3f}, declined {total['declined'] / n:.3f}, wrong {total['wrong'] / n:.3f}; "
+          f"right answer among the buttons for {total['offered'] / rest:.3f} of the rest")
     if show:
         for group, what, text in misses:
             print(f"  [{group}] {what}: {text}")
@@ -130,6 +162,11 @@ def bank_items() -> list[dict]:
 def facet_items() -> list[dict]:
     return [{"q": i["q"], "expect": [f"drug:{i['drug']}:{i['facet']}"]}
             for i in yaml.safe_load(FACET_SET.read_text(encoding="utf-8"))]
+
+
+def sealed_group(item: dict) -> str:
+    """Sealed-bank results by kind of message only: long posts on their own, misspelt drug names."""
+    return f"{item.get('kind', 'short')}{'+misspelt' if item.get('misspelt') else ''}"
 
 
 def run_conversations(url: str, show: bool) -> None:
@@ -169,7 +206,7 @@ def assistant() -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running assistant (default: start one)")
-    parser.add_argument("--only", default="bank,facets,conversations,safety")
+    parser.add_argument("--only", default="bank,facets,long,sealed,conversations,safety")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--dump", type=Path, help="write every scored question (JSON lines) here")
     args = parser.parse_args(argv)
@@ -180,6 +217,13 @@ def main(argv: list[str] | None = None) -> int:
                         args.misses)
         if "facets" in parts:
             print_table("facet set (tests/data/facet_set.yml)", *score_questions(url, facet_items()), args.misses)
+        if "long" in parts:
+            long_posts = yaml.safe_load(LONG_POSTS.read_text(encoding="utf-8"))
+            print_table("long posts (tests/data/long_posts.yml)", *score_questions(url, long_posts), args.misses)
+        if "sealed" in parts:
+            sealed = yaml.safe_load(SEALED_BANK.read_text(encoding="utf-8"))
+            tally, _ = score_questions(url, sealed, sealed_group, sealed=True)
+            print_table("sealed bank (tests/data/sealed/, totals only)", tally, [], False)
         if "conversations" in parts:
             run_conversations(url, args.misses)
         if args.dump:
