@@ -327,7 +327,17 @@ def table(runs: dict[str, dict], train_s: float | None, starter_train_s: float, 
     return "\n".join(lines)
 
 
+def missing_servers() -> list[str]:
+    """Debian packages the runs asked for need and this machine lacks (redis-server for the lock store)."""
+    return ["redis-server"] if WORKERS and not find_binary("redis-server") else []
+
+
 def main() -> int:
+    if missing := missing_servers():
+        print(f"make bench needs Debian's {', '.join(missing)} for the {'/'.join(map(str, WORKERS))}-worker runs: "
+              f"`apt-get install {' '.join(missing)}` (make bench does it when run as root), or BENCH_WORKERS= "
+              "make bench for one worker only", file=sys.stderr)
+        return 2
     OUT.mkdir(parents=True, exist_ok=True)
     venv_bin = ensure_bench_venv()
     starter_train_s = starter_bot()

@@ -30,9 +30,6 @@ class LanguageHints:
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
     follow_up_cues: tuple = ()  # (facet, frozenset of cue words), in the facet registry's order
-    story_min_words: int = 35
-    story_min_sentences: int = 3
-    what_is: re.Pattern | None = None
     clarify: re.Pattern | None = None
 
     @classmethod
@@ -40,28 +37,12 @@ class LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
         cues = tuple(default_registry().follow_up_cues())
-        story = data.get("story") or {}
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues,
-                   int(story.get("min_words", 35)), int(story.get("min_sentences", 3)),
-                   re.compile(data["what_is"], re.I) if data.get("what_is") else None,
                    re.compile(data["clarify"], re.I) if data.get("clarify") else None)
-
-    def asks_what_is(self, text: str) -> bool:
-        """A short "what is X" question."""
-        return bool(self.what_is and self.what_is.search(text.strip()) and len(text.split()) <= 8)
 
     def asks_to_clarify(self, text: str) -> bool:
         """"What do you mean?": a request to explain the last answer again."""
         return bool(self.clarify and self.clarify.search(text.strip()) and len(text.split()) <= 8)
-
-    def question_of_story(self, text: str) -> str | None:
-        """The question a long story asks (its last sentence with "?", else its last sentence), or None
-        when the message is not a long story."""
-        sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-        if len(sentences) < self.story_min_sentences or len(text.split()) < self.story_min_words:
-            return None
-        asked = [s for s in sentences if s.endswith("?")]
-        return (asked or sentences)[-1]
 
     def points_back(self, text: str) -> bool:
         """True when the message has a word that points back to something named earlier ("it", "that")."""

@@ -39,9 +39,8 @@ from bot.contract import (
 )
 from bot.language.drug_matcher import DrugMatch, default_matcher
 from bot.language.input_guard import Vocabulary, classify, default_language_hints
-from bot.language.question_text import asks_something, is_add_request
+from bot.language.question_text import is_add_request
 from bot.language.routing import Features, default_router
-from bot.language.subtype_matcher import subtype_key
 from bot.paths import (
     DRUGS_FILE,
     FACETS_FILE,
@@ -141,12 +140,11 @@ class InputCleaner(_ConfiglessComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class IntentRouter(_ConfiglessComponent):
-    """Corrects the model's intent where the message's form leaves no doubt, by the table in data/routing.yml.
+    """Corrects the model's intent for what it cannot see, by the table in data/routing.yml.
 
-    "add could I try immunotherapy to my list" saves a question, whatever its words are about; "what kind of
-    chemo is eribulin" is about eribulin; an unclear question naming a subtype asks for its options; an
-    unclear follow-up that points back ("and how do I take it?") is a drug question; an unclear message
-    naming a drug gets a clarifying reply. Each route is recorded with the model's own pick.
+    "add could I try immunotherapy to my list" saves a question, whatever its words are about; an unclear
+    follow-up that points back ("and how do I take it?") is a drug question; an unclear "what do you mean?"
+    asks to explain the previous reply. Each route is recorded with the model's own pick.
     """
 
     def __init__(self) -> None:
@@ -163,14 +161,6 @@ class IntentRouter(_ConfiglessComponent):
             names = {"drug"} if match.drug or match.ambiguous else set()
             if match.drug_class:
                 names.add("drug_class")
-            if subtype_key(text):
-                names.add("subtype")
-            if self.cues.points_back(text):
-                names.add("pointer")
-            if asks_something(text):
-                names.add("question")
-            if self.cues.asks_what_is(text):
-                names.add("what_is")
             if self.cues.asks_to_clarify(text):
                 names.add("clarify")
             ranking = tuple(r.get("name") for r in message.get(INTENT_RANKING_KEY) or [])

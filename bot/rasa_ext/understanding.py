@@ -10,6 +10,7 @@ likeliest answers offered as buttons; low, the honest decline.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
@@ -74,16 +76,27 @@ class SentenceEncoderFeaturizer(GraphComponent):
             message.add_features(Features(vector[None, :], FEATURE_TYPE_SENTENCE, TEXT, ENCODER_FEATURES))
 
 
+def softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
 def answer_key(message: Message) -> str:
     """The answer key a training example is labelled with: 'about_mbc/what_is', or the intent."""
     return message.get(INTENT_RESPONSE_KEY) or message.get(INTENT)
+
+
+def training_examples(nlu_dir: Path) -> tuple[list[str], list[str]]:
+    """The training examples' texts and answer keys, as `rasa train` reads them."""
+    examples = [m for m in load_data(str(nlu_dir)).intent_examples if m.get(TEXT) and answer_key(m)]
+    return [m.get(TEXT) for m in examples], [answer_key(m) for m in examples]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class AnswerClassifier(GraphComponent, IntentClassifier):
     """One logistic regression over n-gram TF-IDF and the encoder vector, predicting the answer key."""
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None, resource: Resource | None,
                  vectorizers: dict[str, TfidfVectorizer] | None = None, model: LogisticRegression | None = None
                  ) -> None:
         self.config = config
@@ -94,7 +107,7 @@ class AnswerClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 30.0, "encoder_weight": 1.0, "answer_threshold": 0.5, "offer_threshold": 0.15,
+        return {"C": 30.0, "encoder_weight": 1.0, "temperature": 1.0, "answer_threshold": 0.5, "offer_threshold": 0.15,
                 "max_offers": 3, "min_offer_confidence": 0.05, "max_iter": 3000}
 
     @classmethod
@@ -105,16 +118,19 @@ class AnswerClassifier(GraphComponent, IntentClassifier):
     # ---- training
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and answer_key(m)]
-        texts = [m.get(TEXT) for m in examples]
+        self.fit([m.get(TEXT) for m in examples], np.vstack([self._vector_of(m) for m in examples]),
+                 [answer_key(m) for m in examples])
+        self._persist()
+        return self._resource
+
+    def fit(self, texts: list[str], vectors: np.ndarray, keys: list[str]) -> None:
+        """Fit the n-gram vocabularies and the regression on examples, their encoder vectors and answer keys."""
         self.vectorizers = {name: TfidfVectorizer(sublinear_tf=True, lowercase=True, **kw)
                             for name, kw in _VECTORIZERS.items()}
         for vectorizer in self.vectorizers.values():
             vectorizer.fit(texts)
-        features = self._features(texts, np.vstack([self._vector_of(m) for m in examples]))
         self.model = LogisticRegression(C=float(self.config["C"]), max_iter=int(self.config["max_iter"]))
-        self.model.fit(features, [answer_key(m) for m in examples])
-        self._persist()
-        return self._resource
+        self.model.fit(self._features(texts, vectors), keys)
 
     def _persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
@@ -158,8 +174,9 @@ class AnswerClassifier(GraphComponent, IntentClassifier):
         return sparse.hstack(parts).tocsr()
 
     def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-        """Calibrated probability of each answer key (columns in `self.model.classes_`), one row per text."""
-        return self.model.predict_proba(self._features(texts, vectors))
+        """Calibrated probability of each answer key (columns in `self.model.classes_`), one row per text:
+        the regression's scores, softened by the temperature fitted on held-out folds (tune_classifier)."""
+        return softmax(self.model.decision_function(self._features(texts, vectors)) / float(self.config["temperature"]))
 
     # ---- prediction
     def process(self, messages: list[Message]) -> list[Message]:
