@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import CATALOG, MATCHER, drug_facet_of
 from bot.contract import (
+    CLARIFY_FACET,
     DRUG_CLASS_ENTITY,
     DRUG_ENTITY,
     DRUG_INTENT,
@@ -29,7 +30,7 @@ from bot.language.drug_matcher import DrugMatch
 
 REGISTRY = default_registry()
 COMPARE = "compare"
-CLARIFY = "clarify"  # an unclear message naming a drug: ask which facet, as buttons
+CLARIFY = CLARIFY_FACET  # an unclear message naming a drug: ask which facet, as buttons
 CLARIFY_FACETS = ("what", "route", "side_effects", "interactions", "duration")
 # Facets a withdrawn drug answers with its status: it is explained, never offered as an option.
 STATUS_INSTEAD = {"what", "who", "partners", "route"}
@@ -140,13 +141,26 @@ def class_fields(drug_class: DrugClass) -> dict[str, Any]:
 
 
 def mentioned(tracker: Tracker) -> DrugMatch:
-    """The drug or class the latest message names: an entity first, then the text itself."""
+    """The drug or class the latest message asks about: in a story naming several, the one its question names;
+    else an entity first, then the text itself."""
+    text = tracker.latest_message.get("text") or ""
+    asked = asked_part(text)
+    if asked != text and MATCHER.match(asked).found:  # a story naming several medicines, then asking about one
+        return MATCHER.match(asked)
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") in (DRUG_ENTITY, DRUG_CLASS_ENTITY):
             match = MATCHER.match(str(entity.get("value", "")))
             if match.found:
                 return match
-    return MATCHER.match(tracker.latest_message.get("text") or "")
+    return MATCHER.match(text)
+
+
+def asked_part(text: str) -> str:
+    """The last sentence that asks something, when the message names medicines in several sentences."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    if len(sentences) < 2 or len(MATCHER.drugs_named(text)) < 2:
+        return text
+    return next((s for s in reversed(sentences) if s.endswith("?")), text)
 
 
 class ActionDrugAnswer(Action):

@@ -8,21 +8,27 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import MATCHER, fallbacks_in_a_row, previous_question_parse
+from actions.drugs import SHORT_REPLY_WORDS, ActionDrugAnswer, asked_part
 from bot.contract import (
     ANSWER_CHOICES,
     ANSWER_OUTCOME,
     DRUG_ENTITY,
     DRUG_INTENT,
+    DRUG_SLOT,
     FACET_ENTITY,
     LAST_TOPIC_SLOT,
+    PENDING_FACET_SLOT,
     SAFETY,
 )
 from bot.knowledge.answers import topic_titles
 from bot.knowledge.facets import default_registry
+from bot.language.input_guard import default_language_hints
 
 FALLBACKS_BEFORE_HUMAN = 2
 MAX_TOPIC_BUTTONS = 3
+FOLLOW_UP_MAX_WORDS = 10
 REGISTRY = default_registry()
+HINTS = default_language_hints()
 
 
 class ActionFallback(Action):
@@ -37,6 +43,8 @@ class ActionFallback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         problem = (tracker.latest_message.get(SAFETY) or {}).get("rule")
         response = f"utter_input_{problem}"
+        if not problem and continues_a_drug_thread(tracker):
+            return ActionDrugAnswer().run(dispatcher, tracker, domain)
         if problem and response in domain.get("responses", {}):
             dispatcher.utter_message(response=response)
         elif fallbacks_in_a_row(tracker) >= FALLBACKS_BEFORE_HUMAN:
@@ -54,13 +62,26 @@ class ActionFallback(Action):
         return likely_topics(tracker.latest_message)
 
 
+def continues_a_drug_thread(tracker: Tracker) -> bool:
+    """What the model cannot see: the medicine asked for after "which medicine?", or a short follow-up that points
+    back at the medicine of the conversation ("does it make her joints ache?") where a drug answer is among the
+    likeliest answers."""
+    parse = tracker.latest_message
+    text = parse.get("text") or ""
+    if tracker.get_slot(PENDING_FACET_SLOT) and len(text.split()) <= SHORT_REPLY_WORDS:
+        return MATCHER.match(text).found
+    choices = [c.get("key") or "" for c in parse.get(ANSWER_CHOICES) or []]
+    return bool(tracker.get_slot(DRUG_SLOT) and HINTS.points_back(text) and len(text.split()) <= FOLLOW_UP_MAX_WORDS
+                and any(key.startswith(f"{DRUG_INTENT}/") for key in choices))
+
+
 def likely_topics(parse: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:
     """Buttons for the few answers the classifier found likeliest for a message, titled for a patient.
 
     A drug answer becomes a button only when the message names the drug: "Side effects (Ibrance)".
     """
     titles = topic_titles()
-    drug = MATCHER.match(parse.get("text") or "").drug
+    drug = MATCHER.match(asked_part(parse.get("text") or "")).drug
     buttons = []
     for choice in parse.get(ANSWER_CHOICES) or []:
         key = choice.get("key") or ""

@@ -28,6 +28,7 @@ SAFETY_CORRECTION_INTENT = "safety_correction"
 SAVE_QUESTION_INTENT = "save_question"
 SUBTYPE_OPTIONS_INTENT = "ask_my_options"
 DRUG_INTENT = "drug"  # a retrieval intent: drug/<facet>, the facets in data/facets.yml
+CLARIFY_FACET = "clarify"  # a drug question whose facet is unclear: the answer asks which one, as buttons
 QUESTION_LIST_INTENTS = frozenset(
     {"save_question", "show_questions", "remove_question", "clear_questions", "export_questions"}
 )

@@ -30,6 +30,7 @@ class LanguageHints:
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
     follow_up_cues: tuple = ()  # (facet, frozenset of cue words), in the facet registry's order
+    what_is: re.Pattern | None = None
     clarify: re.Pattern | None = None
 
     @classmethod
@@ -38,7 +39,12 @@ class LanguageHints:
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
         cues = tuple(default_registry().follow_up_cues())
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues,
+                   re.compile(data["what_is"], re.I) if data.get("what_is") else None,
                    re.compile(data["clarify"], re.I) if data.get("clarify") else None)
+
+    def asks_what_is(self, text: str) -> bool:
+        """A short "what is X" question."""
+        return bool(self.what_is and self.what_is.search(text.strip()) and len(text.split()) <= 8)
 
     def asks_to_clarify(self, text: str) -> bool:
         """"What do you mean?": a request to explain the last answer again."""

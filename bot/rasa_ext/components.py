@@ -161,6 +161,8 @@ class IntentRouter(_ConfiglessComponent):
             names = {"drug"} if match.drug or match.ambiguous else set()
             if match.drug_class:
                 names.add("drug_class")
+            if self.cues.asks_what_is(text):
+                names.add("what_is")
             if self.cues.asks_to_clarify(text):
                 names.add("clarify")
             ranking = tuple(r.get("name") for r in message.get(INTENT_RANKING_KEY) or [])

@@ -20,6 +20,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     FEATURE_TYPE_SENTENCE,
     INTENT,
     INTENT_RANKING_KEY,
@@ -35,7 +36,17 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.contract import ANSWER_CHOICES, ANSWER_CONFIDENCE, ANSWER_OUTCOME, FALLBACK_INTENT
+from bot.contract import (
+    ANSWER_CHOICES,
+    ANSWER_CONFIDENCE,
+    ANSWER_OUTCOME,
+    CLARIFY_FACET,
+    DRUG_CLASS_ENTITY,
+    DRUG_ENTITY,
+    DRUG_FACET,
+    DRUG_INTENT,
+    FALLBACK_INTENT,
+)
 from bot.language.encoder import default_encoder
 
 ENCODER_FEATURES = "sentence_encoder"  # the origin name of the encoder's features
@@ -79,6 +90,11 @@ class SentenceEncoderFeaturizer(GraphComponent):
 def softmax(scores: np.ndarray) -> np.ndarray:
     exp = np.exp(scores - scores.max(axis=1, keepdims=True))
     return exp / exp.sum(axis=1, keepdims=True)
+
+
+def names_a_drug(message: Message) -> bool:
+    """The entity pipeline found a medicine or a class of medicines in the message."""
+    return any(e.get("entity") in (DRUG_ENTITY, DRUG_CLASS_ENTITY) for e in message.get(ENTITIES) or [])
 
 
 def answer_key(message: Message) -> str:
@@ -204,8 +220,17 @@ class AnswerClassifier(GraphComponent, IntentClassifier):
         message.set(ANSWER_CONFIDENCE, {"key": best_key, "confidence": round(best, 4), "margin": round(margin, 4)},
                     add_to_output=True)
         self._fill_response_selector(message, ranked)
-        if best >= float(self.config["answer_threshold"]):
+        threshold = float(self.config["answer_threshold"])
+        drug_share = intents.get(DRUG_INTENT, 0.0)
+        if best >= threshold:
             outcome, name, confidence = "answer", best_key.split("/", 1)[0], best
+        elif drug_share >= threshold and names_a_drug(message):
+            # Surely about a medicine, less sure which facet: the likeliest facet when it outweighs all the others
+            # together, else the drug answer asks which one ("what would you like to know about X?").
+            outcome, name, confidence = "answer", DRUG_INTENT, drug_share
+            facet_key, facet_p = next((k, p) for k, p in ranked if k.startswith(f"{DRUG_INTENT}/"))
+            facet = facet_key.split("/", 1)[1] if facet_p / drug_share > 0.5 else CLARIFY_FACET
+            message.set(DRUG_FACET, facet, add_to_output=True)
         else:
             outcome = "offer" if best >= float(self.config["offer_threshold"]) else "decline"
             name, confidence = FALLBACK_INTENT, 1.0 - best

@@ -46,7 +46,8 @@ def test_the_subtype_carries_into_what_are_my_options(chat):
 
 def test_what_is_used_for_a_subtype_lists_its_options(new_chat):
     reply = new_chat().say("which medicines are prescribed for her2 positive disease")
-    assert "trastuzumab" in reply and "which medicine" not in reply
+    # answered, or the HER2-positive answer offered as the likeliest (issue 21's middle outcome)
+    assert ("trastuzumab" in reply or "her2-positive cancer" in reply) and "which medicine" not in reply
 
 
 def test_what_a_named_drug_is_used_for_stays_about_the_drug(chat):

@@ -8,7 +8,9 @@ def test_a_story_is_answered_by_its_question(chat):
     reply = chat.say("I was diagnosed two years ago. I have been on letrozole since then and it was fine. "
                      "The last scan showed growth in my liver, so my doctor now wants to switch me to enhertu. "
                      "How is enhertu given?")
-    assert "trastuzumab deruxtecan" in reply and re.search(r"iv|infusion|drip|vein", reply)
+    # answered, or (the model unsure) how enhertu is given offered as a button: never letrozole, named first
+    assert "trastuzumab deruxtecan" in reply and re.search(r"iv|infusion|drip|vein|how it is given", reply)
+    assert "letrozole (femara)" not in reply
 
 
 def test_a_message_with_news_and_a_question_is_not_goodbye(chat):
@@ -30,9 +32,11 @@ def test_the_subtype_shapes_a_later_targeted_drug_question(chat):
 
 def test_two_facets_in_one_question_are_both_answered_or_offered(chat):
     reply = chat.say("how do I take kisqali and what should I watch out for")
-    assert "ribociclib" in reply and re.search(r"pill|tablet|mouth", reply)
-    # the second facet is answered too, or offered as a button
-    assert re.search(r"warning signs|side effects|call your care team|get emergency help", reply)
+    assert "ribociclib" in reply
+    # both facets answered, or the second offered as a button; or, when the model is unsure, the likeliest
+    # facets of ribociclib offered as buttons (issue 21's middle outcome)
+    assert re.search(r"pill|tablet|mouth|how it is given|side effects|precautions", reply)
+    assert re.search(r"warning signs|side effects|precautions|call your care team|get emergency help", reply)
 
 
 def test_an_inline_save_keeps_the_text_given(chat):
