@@ -20,8 +20,6 @@ from bot.knowledge.facets import default_registry
 from bot.paths import LANGUAGE_FILE
 from bot.text import CleanText, words_of
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
 
 @dataclass(frozen=True)
 class LanguageHints:
