@@ -26,10 +26,23 @@ def user_intents(tracker: Tracker) -> list[str]:
     ]
 
 
+def missed_turns(tracker: Tracker) -> list[bool]:
+    """For every user message, oldest first: was it a fallback that got no answer? A fallback the fallback action
+    answered from the conversation (a drug follow-up, the medicine after "which medicine?") is not a miss."""
+    turns: list[list] = []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            turns.append([(event.get("parse_data") or {}).get("intent", {}).get("name") == FALLBACK_INTENT, False])
+        elif event.get("event") == "bot" and turns:
+            action = (event.get("metadata") or {}).get("utter_action") or ""
+            turns[-1][1] = turns[-1][1] or action.startswith(f"utter_{DRUG_INTENT}")
+    return [fallback and not answered for fallback, answered in turns]
+
+
 def fallbacks_in_a_row(tracker: Tracker) -> int:
     count = 0
-    for intent in reversed(user_intents(tracker)):
-        if intent != FALLBACK_INTENT:
+    for missed in reversed(missed_turns(tracker)):
+        if not missed:
             break
         count += 1
     return count

@@ -78,7 +78,7 @@ def continues_a_drug_thread(tracker: Tracker) -> bool:
 def likely_topics(parse: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:
     """Buttons for the few answers the classifier found likeliest for a message, titled for a patient.
 
-    A drug answer becomes a button only when the message names the drug: "Side effects (Ibrance)".
+    A drug answer becomes a button only when the message names the drug: "Side effects: palbociclib (Ibrance)".
     """
     titles = topic_titles()
     drug = MATCHER.match(asked_part(parse.get("text") or "")).drug
@@ -90,7 +90,7 @@ def likely_topics(parse: dict, leave_out: set[str] | frozenset[str] = frozenset(
             continue
         if facet and drug and facet in REGISTRY.facets:
             entities = json.dumps({DRUG_ENTITY: drug.generic, FACET_ENTITY: facet})
-            buttons.append({"title": f"{REGISTRY.facets[facet].title} ({drug.display_name})",
+            buttons.append({"title": f"{REGISTRY.facets[facet].title}: {drug.display_name}",
                             "payload": f"/{DRUG_INTENT}{entities}"})
         elif key in titles:
             payload = f"/choose_topic{json.dumps({'topic': key})}" if "/" in key else f"/{key}"

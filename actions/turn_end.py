@@ -12,8 +12,8 @@ from actions.conversation import (
     answered_this_turn,
     bot_texts_since_user,
     full_topic,
+    missed_turns,
     topics_asked_about,
-    user_intents,
 )
 from bot.contract import (
     AMBER_INTENT,
@@ -89,7 +89,7 @@ class ActionReplyMeta(Action):
                 "urgency": level if level in URGENCY_LEVELS else "none",
                 "crisis": intent in (CRISIS_INTENT, CRISIS_CHECK_INTENT),
                 "refusal": REFUSALS.get(intent),
-                "fallback_count": user_intents(tracker).count(FALLBACK_INTENT),
+                "fallback_count": sum(missed_turns(tracker)),
                 "topic": topic or intent or None,
                 "drug": drug,
                 "facet": facet,
