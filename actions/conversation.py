@@ -17,15 +17,6 @@ CATALOG = default_catalog()
 MATCHER = default_matcher()
 
 
-def user_intents(tracker: Tracker) -> list[str]:
-    """The intent of every user message of the conversation, oldest first."""
-    return [
-        (e.get("parse_data") or {}).get("intent", {}).get("name") or ""
-        for e in tracker.events
-        if e.get("event") == "user"
-    ]
-
-
 def missed_turns(tracker: Tracker) -> list[bool]:
     """For every user message, oldest first: was it a fallback that got no answer? A fallback the fallback action
     answered from the conversation (a drug follow-up, the medicine after "which medicine?") is not a miss."""

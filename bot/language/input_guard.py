@@ -16,18 +16,16 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.facets import default_registry
 from bot.paths import LANGUAGE_FILE
 from bot.text import CleanText, words_of
 
 
 @dataclass(frozen=True)
 class LanguageHints:
-    """Word lists from data/language.yml: other languages' function words, pointing-back words, follow-up cues."""
+    """Word lists from data/language.yml: other languages' function words, pointing-back words, cue patterns."""
 
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
-    follow_up_cues: tuple = ()  # (facet, frozenset of cue words), in the facet registry's order
     what_is: re.Pattern | None = None
     clarify: re.Pattern | None = None
 
@@ -35,8 +33,7 @@ class LanguageHints:
     def from_file(cls, path: Path = LANGUAGE_FILE) -> LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
-        cues = tuple(default_registry().follow_up_cues())
-        return cls(frozenset(words), frozenset(data.get("anaphora") or ()), cues,
+        return cls(frozenset(words), frozenset(data.get("anaphora") or ()),
                    re.compile(data["what_is"], re.I) if data.get("what_is") else None,
                    re.compile(data["clarify"], re.I) if data.get("clarify") else None)
 
@@ -51,13 +48,6 @@ class LanguageHints:
     def points_back(self, text: str) -> bool:
         """True when the message has a word that points back to something named earlier ("it", "that")."""
         return bool(set(words_of(text)) & self.anaphora)
-
-    def drug_follow_up(self, text: str) -> str | None:
-        """The drug facet a short pointing-back message asks ("and its side effects?" -> side_effects), if any."""
-        words = set(words_of(text))
-        if not words & self.anaphora or len(words) > 10:
-            return None
-        return next((intent for intent, cues in self.follow_up_cues if words & cues), None)
 
 
 @cache

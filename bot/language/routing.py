@@ -14,12 +14,9 @@ from bot.paths import ROUTING_FILE
 class Features:
     """What the router knows of a message."""
 
-    asked: str  # the model's intent, or "drug/<facet>" for a drug question
-    names: frozenset[str] = frozenset()  # of: drug, subtype, pointer
+    intent: str  # the model's intent
+    names: frozenset[str] = frozenset()  # of: drug, what_is, clarify
     add_request: bool = False
-    follow_up_facet: str | None = None  # the facet a short follow-up pointing back asks for
-    model_facet: str | None = None  # the model's best drug facet
-    ranking: tuple[str, ...] = ()  # the model's intents, most likely first
 
 
 @dataclass(frozen=True)
@@ -39,13 +36,9 @@ class _Rule:
         w = self.when
         if "add_request" in w and w["add_request"] != f.add_request:
             return False
-        if "follow_up" in w and w["follow_up"] != bool(f.follow_up_facet):
-            return False
-        if "intent_in" in w and f.asked not in w["intent_in"] and f.asked.split("/")[0] not in w["intent_in"]:
+        if "intent_in" in w and f.intent not in w["intent_in"]:
             return False
         if not set(w.get("names", ())) <= f.names:
-            return False
-        if "names_any" in w and not set(w["names_any"]) & f.names:
             return False
         return not set(w.get("not_names", ())) & f.names
 
@@ -62,19 +55,10 @@ class Router:
         return cls([_Rule(r["id"], r.get("when") or {}, r["then"]) for r in data["routes"]])
 
     def route(self, features: Features) -> Route | None:
-        """The first route whose conditions hold, with its facet resolved; None keeps the model's intent."""
+        """The first route whose conditions hold; None keeps the model's intent."""
         for rule in self.rules:
             if rule.matches(features):
-                facet = rule.then.get("facet")
-                if facet == "model":
-                    facet = features.model_facet or "what"
-                elif facet == "cue":
-                    facet = features.follow_up_facet
-                intent = rule.then["intent"]
-                if intent == "next":
-                    skip = set(rule.when.get("intent_in", ())) | {"nlu_fallback"}
-                    intent = next((i for i in features.ranking if i not in skip), "nlu_fallback")
-                return Route(rule.id, intent, facet)
+                return Route(rule.id, rule.then["intent"], rule.then.get("facet"))
         return None
 
 

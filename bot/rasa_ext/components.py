@@ -143,8 +143,8 @@ class IntentRouter(_ConfiglessComponent):
     """Corrects the model's intent for what it cannot see, by the table in data/routing.yml.
 
     "add could I try immunotherapy to my list" saves a question, whatever its words are about; an unclear
-    follow-up that points back ("and how do I take it?") is a drug question; an unclear "what do you mean?"
-    asks to explain the previous reply. Each route is recorded with the model's own pick.
+    "what do you mean?" asks to explain the previous reply. (A follow-up pointing back at the conversation's
+    medicine is the fallback action's: it sees the conversation.) Each route is recorded with the model's own pick.
     """
 
     def __init__(self) -> None:
@@ -154,36 +154,19 @@ class IntentRouter(_ConfiglessComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            model_facet = best_answer_under(message, DRUG_INTENT)
             intent = (message.get(INTENT) or {}).get("name") or ""
-            asked = f"{DRUG_INTENT}/{model_facet}" if intent == DRUG_INTENT and model_facet else intent
             match = drug_match_of(message, text)
             names = {"drug"} if match.drug or match.ambiguous else set()
-            if match.drug_class:
-                names.add("drug_class")
             if self.cues.asks_what_is(text):
                 names.add("what_is")
             if self.cues.asks_to_clarify(text):
                 names.add("clarify")
-            ranking = tuple(r.get("name") for r in message.get(INTENT_RANKING_KEY) or [])
-            features = Features(asked, frozenset(names), is_add_request(text),
-                                self.cues.drug_follow_up(text), model_facet, ranking)
-            route = self.router.route(features)
+            route = self.router.route(Features(intent, frozenset(names), is_add_request(text)))
             if route:
                 _set_intent(message, route.intent, f"route {route.id}")
                 if route.facet:
                     message.set(DRUG_FACET, route.facet, add_to_output=True)
         return messages
-
-
-def best_answer_under(message: Message, intent: str) -> str | None:
-    """The ResponseSelector's best answer under `intent` ('drug' -> 'interactions'), or None."""
-    selector = (message.get("response_selector") or {}).get("default") or {}
-    for ranked in selector.get("ranking") or []:
-        key = ranked.get("intent_response_key") or ""
-        if key.startswith(f"{intent}/"):
-            return key.split("/", 1)[1]
-    return None
 
 
 def _set_intent(message: Message, name: str, why: str, confidence: float = 1.0) -> None:
