@@ -145,8 +145,8 @@ def mentioned(tracker: Tracker) -> DrugMatch:
     else an entity first, then the text itself."""
     text = tracker.latest_message.get("text") or ""
     asked = asked_part(text)
-    if asked != text and MATCHER.match(asked).found:  # a story naming several medicines, then asking about one
-        return MATCHER.match(asked)
+    if asked != text and (match := MATCHER.match(asked)).found:  # a story naming several medicines, asking of one
+        return match
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") in (DRUG_ENTITY, DRUG_CLASS_ENTITY):
             match = MATCHER.match(str(entity.get("value", "")))

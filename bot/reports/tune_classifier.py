@@ -21,11 +21,10 @@ from sklearn.model_selection import StratifiedKFold
 from bot.language.encoder import SentenceEncoder, default_encoder
 from bot.paths import NLU_DIR
 from bot.rasa_ext.understanding import AnswerClassifier, softmax, training_examples
-from bot.reports.evaluate import BANKS
+from bot.reports.evaluate import BANKS, CHAT_INTENTS, CHAT_NAMES
 
-CHAT_KEYS = {"chat:greet": "greet", "chat:goodbye": "goodbye", "chat:thank": "thank",
-             "chat:bot_challenge": "bot_challenge", "chat:what_can_you_do": "what_can_you_do",
-             "chat:source": "ask_source", "not_covered": "out_of_scope"}
+# The bank's chat and decline keys, back to the intents make eval names them from (bot/reports/evaluate.py).
+CHAT_KEYS = {f"chat:{CHAT_NAMES.get(i, i)}": i for i in CHAT_INTENTS} | {"not_covered": "out_of_scope"}
 
 
 def classifier_key(expected: str) -> str | None:
