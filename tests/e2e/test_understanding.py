@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from bot.knowledge.answers import topic_titles
 from tests.support import Chat
 
 
@@ -64,7 +65,13 @@ def test_an_unclear_message_offers_the_models_likeliest_answers(new_chat):
     meta, buttons = turn(new_chat(), "tired and sore and my hair")
     assert meta["topic"] == "nlu_fallback", meta
     assert 1 <= len(buttons) <= 3
-    assert all(b["payload"].startswith(("/choose_topic", "/drug", "/")) for b in buttons)
+    titles = topic_titles()
+    for button in buttons:  # each one a titled curated answer, or a facet of a named medicine
+        payload = button["payload"]
+        if payload.startswith("/choose_topic{"):
+            assert json.loads(payload.removeprefix("/choose_topic"))["topic"] in titles, payload
+        else:
+            assert payload.startswith("/drug{") or payload.removeprefix("/") in titles, payload
 
 
 def test_something_else_entirely_is_declined_honestly(new_chat):
