@@ -18,8 +18,15 @@ this module only applies them:
    stands right before its last word ("my leg isn't swollen").
 4. A bare amber mention also needs someone or some time in the message (`frames.experience`): "perjeta
    diarrhea" alone is a topic search, "diarrhoea 5 times today" is a report.
-5. Crisis first, then emergency, red, dose and amber: a dose question naming a mild symptom is a dose question.
+5. Crisis first, then emergency, poison (an overdose: Poison Control), red, dose and amber: a dose question
+   naming a mild symptom is a dose question.
+6. A drug-aware rule (`drug_aware:`) fires only when the message is about someone on one of its medicines:
+   an identifier of the drug data the caller passes (a drug's generic name, its class id or its kind, e.g.
+   `kind:chemotherapy`) or a name of the rule's `names` word list (medicines outside the drug data, such as
+   blood thinners).
 Patterns may name a word list of the file as {name} ("{medicine}").
+Each finding says its evidence: "report" when a report pattern fired, "mention" when only bare mentions did;
+a caller may weigh a mention against what the whole message means (bot/safety/meaning.py).
 `correction()` says whether a message corrects the assistant (not a crisis, nothing now, already in hospital).
 """
 from __future__ import annotations
@@ -36,13 +43,14 @@ from rapidfuzz import fuzz, process
 from bot.paths import SAFETY_FILE
 
 # Order of precedence when a message matches several categories.
-CATEGORIES = ("crisis", "red_flags", "amber", "dosing")
+CATEGORIES = ("crisis", "red_flags", "drug_aware", "poison", "amber", "dosing")
 # The urgency grade of each finding, most urgent first (UKONS 24-hour triage toolkit levels for symptoms).
-LEVELS = ("crisis", "emergency", "red", "amber", "dose")
+LEVELS = ("crisis", "emergency", "poison", "red", "amber", "dose")
 # Which finding wins when several match: a dose question outranks a mild (amber) symptom it mentions.
-_PRECEDENCE = ("crisis", "emergency", "red", "dose", "amber")
+PRECEDENCE = ("crisis", "emergency", "poison", "red", "dose", "amber")
+REPORT, MENTION = "report", "mention"
 CORRECTIONS = ("not_crisis", "in_hospital", "not_now")
-_LEVEL_OF_CATEGORY = {"crisis": "crisis", "amber": "amber", "dosing": "dose"}
+_LEVEL_OF_CATEGORY = {"crisis": "crisis", "amber": "amber", "dosing": "dose", "poison": "poison"}
 # Clause frames, as named in data/safety.yml `frames:`.
 _FRAMES = (
     "info", "hypothetical", "negated_now", "others", "person_now", "experience", "past", "now", "resolved", "negator",
@@ -71,6 +79,7 @@ class SafetyFinding:
     rule_id: str
     label: str
     level: str
+    evidence: str = REPORT  # REPORT: a report pattern fired; MENTION: only bare mentions did
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class _Rule:
     label: str
     level: str
     patterns: tuple[_Pattern, ...]
+    on: frozenset[str] = frozenset()  # drug-aware: identifiers of the drug data, one of which must apply
+    names: Pattern[str] | None = None  # drug-aware: medicine names outside the drug data that also apply
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,12 @@ def _compile_rule(category: str, rule: dict, words: dict[str, str]) -> _Rule:
     level = rule.get("level") or _LEVEL_OF_CATEGORY.get(category)
     if level not in LEVELS:
         raise ValueError(f"safety rule '{rule['id']}' ({category}): level must be one of {LEVELS}, not {level!r}")
-    return _Rule(category, rule["id"], rule["label"], level, tuple(patterns))
+    if category == "drug_aware" and not (rule.get("when_on") or rule.get("names")):
+        raise ValueError(f"drug-aware safety rule '{rule['id']}' names no medicine (`when_on:` or `names:`)")
+    names = re.compile(rf"\b{_expand(rule['names'], words)}\b", re.I) if rule.get("names") else None
+    category = "red_flags" if category == "drug_aware" else category
+    on = frozenset(rule.get("when_on") or ())
+    return _Rule(category, rule["id"], rule["label"], level, tuple(patterns), on, names)
 
 
 class SafetyDetector:
@@ -146,7 +162,7 @@ class SafetyDetector:
             _compile_rule(category, rule, words) for category in CATEGORIES for rule in data.get(category) or []
         ]
         # In order of precedence (most urgent first, dose before amber); within a level, the order of the file.
-        self.rules: list[_Rule] = sorted(rules, key=lambda r: _PRECEDENCE.index(r.level))
+        self.rules: list[_Rule] = sorted(rules, key=lambda r: PRECEDENCE.index(r.level))
         frames = data.get("frames") or {}
         self._frames = {name: _any_of([_expand(p, words) for p in frames.get(name) or []]) for name in _FRAMES}
         # A negator counts only when it ends right where the match starts.
@@ -205,6 +221,20 @@ class SafetyDetector:
             result.append(_Clause(a, b, silenced, quiet))
         return result
 
+    @staticmethod
+    def _applies(rule: _Rule, text: str, medicines: frozenset[str]) -> bool:
+        """A drug-aware rule applies only to someone on one of its medicines; every other rule always applies."""
+        if not (rule.on or rule.names):
+            return True
+        return bool(rule.on & medicines) or bool(rule.names and rule.names.search(text))
+
+    def _evidence(self, rule: _Rule, text: str, clauses: list[_Clause]) -> str | None:
+        """REPORT when a report pattern of the rule fires, MENTION when only a bare mention does, else None."""
+        fired = [p for p in rule.patterns if self._fires(rule, p, text, clauses)]
+        if not fired:
+            return None
+        return MENTION if all(p.mention for p in fired) else REPORT
+
     def _fires(self, rule: _Rule, pattern: _Pattern, text: str, clauses: list[_Clause]) -> bool:
         """Whether `pattern` matches in a clause that lets it speak, with no negator right before it."""
         if pattern.mention and rule.level == "amber" and not self._frames["experience"].search(text):
@@ -224,20 +254,31 @@ class SafetyDetector:
                 return True
         return False
 
-    def findings(self, text: str) -> list[SafetyFinding]:
-        """Every rule that matches, in order of precedence (crisis, emergency, red, dose, amber)."""
+    def findings(self, text: str, medicines: frozenset[str] = frozenset()) -> list[SafetyFinding]:
+        """Every rule that matches, in order of precedence (crisis, emergency, poison, red, dose, amber).
+
+        `medicines`: identifiers of the drug data the message is about (generic names, class ids, kinds),
+        for the drug-aware rules.
+        """
         normalised = self.normalise(text)
         clauses = self.clauses(normalised)
-        return [
-            SafetyFinding(rule.category, rule.rule_id, rule.label, rule.level)
-            for rule in self.rules
-            if any(self._fires(rule, p, normalised, clauses) for p in rule.patterns)
-        ]
+        found = []
+        for rule in self.rules:
+            if not self._applies(rule, normalised, medicines):
+                continue
+            evidence = self._evidence(rule, normalised, clauses)
+            if evidence:
+                found.append(SafetyFinding(rule.category, rule.rule_id, rule.label, rule.level, evidence))
+        return found
 
-    def detect(self, text: str) -> SafetyFinding | None:
-        """The most urgent finding in `text`, or None."""
-        found = self.findings(text)
-        return found[0] if found else None
+    def detect(self, text: str, medicines: frozenset[str] = frozenset()) -> SafetyFinding | None:
+        """The most urgent finding in `text`, or None (a report before a mention at the same level)."""
+        found = self.findings(text, medicines)
+        if not found:
+            return None
+        top = PRECEDENCE.index(found[0].level)
+        same_level = [f for f in found if PRECEDENCE.index(f.level) == top]
+        return next((f for f in same_level if f.evidence == REPORT), same_level[0])
 
     def correction(self, text: str) -> str | None:
         """Whether the person corrects the assistant: "not_crisis", "in_hospital", "not_now", or None.

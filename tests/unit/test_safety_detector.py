@@ -120,12 +120,51 @@ def test_fear_grief_and_biology_are_not_crisis(text):
     "how many capsules of verzenio should i take",
     "i forgot my anastrozole this morning",
     "can i take my ibrance at night instead of the morning",
-    "i took two letrozole by accident",
     "is it ok to skip my tamoxifen for the weekend",
     "should i take capecitabine with food",
 ])
 def test_dose_questions(text):
     assert level(text) == "dose", text
+
+
+@pytest.mark.parametrize("text", [
+    "i took two letrozole by accident",
+    "What should I do in case of overdose of anastrozole?",
+    "my toddler got into grandma's tablets and swallowed some",
+    "i think he took too many of his oxycodone",
+])
+def test_overdose_and_poisoning_go_to_poison_control(text):
+    assert level(text) == "poison", text
+
+
+@pytest.mark.parametrize("text", [
+    "took my temp twice, 37.1 both times",
+    "i overdosed on bake off this weekend lol",
+])
+def test_overdose_words_about_other_things_are_not_poisoning(text):
+    assert level(text) != "poison", text
+
+
+@pytest.mark.parametrize(("text", "medicines", "expected"), [
+    ("my gums are bleeding. i take warfarin", frozenset(), "red"),
+    ("gums bled this morning brushing", frozenset({"kind:chemotherapy"}), "red"),
+    ("i have a new dry cough", frozenset({"trastuzumab deruxtecan"}), "red"),
+    ("my jaw has been aching for a week", frozenset({"class:bone_modifying_agent"}), "amber"),
+    ("so thirsty and peeing all the time", frozenset({"class:pi3k_akt_inhibitor"}), "red"),
+])
+def test_drug_aware_rules_grade_by_the_medicine(text, medicines, expected):
+    finding = default_detector().detect(text, medicines)
+    assert finding is not None and finding.level == expected, (text, finding)
+
+
+@pytest.mark.parametrize(("text", "medicines"), [
+    ("gums bled this morning brushing", frozenset()),
+    ("i have a new dry cough", frozenset({"class:aromatase_inhibitor"})),
+    ("does enhertu cause a cough", frozenset({"trastuzumab deruxtecan"})),
+])
+def test_drug_aware_rules_stay_quiet_without_the_medicine_or_for_a_question(text, medicines):
+    finding = default_detector().detect(text, medicines)
+    assert finding is None or finding.level == "amber", (text, finding)
 
 
 @pytest.mark.parametrize("text", [
@@ -364,7 +403,7 @@ def test_new_harmless_wordings(text):
     ("probably nothing and i don't want to bother anyone but i can't really get my breath", "emergency"),
     ("could this pain in my chest mean a heart attack", "emergency"),
     ("i'm fine apart from a temperature of 38.7", "red"),
-    ("just checking, my mum's confused today and it's not like her", "red"),
+    ("just checking, my mum's confused today and it's not like her", "emergency"),
     ("i got a fever, can i still have chemo tomorrow", "red"),
 ])
 def test_hedged_or_questioning_reports_still_fire(text, expected):
