@@ -22,7 +22,8 @@ export SANIC_HOST ?= 127.0.0.1
 # Everything that shapes the trained model.
 # The Python that shapes the model: the pure layers and the NLU components (not ops, reports or channels).
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/paths.py bot/text.py bot/contract.py \
-  $(wildcard bot/knowledge/*.py bot/language/*.py bot/safety/*.py) bot/rasa_ext/components.py bot/rasa_ext/understanding.py
+  $(wildcard bot/knowledge/*.py bot/language/*.py bot/safety/*.py) bot/rasa_ext/components.py bot/rasa_ext/understanding.py \
+  bot/rasa_ext/safety_reading.py
 MODEL_STAMP := models/.trained
 SPACY_PIPELINE := .build/spacy_mbc/meta.json
 # The sentence encoder's files, from the pinned wheel (bot/language/encoder.py checks their hashes).

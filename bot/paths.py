@@ -8,6 +8,7 @@ DRUGS_FILE = DATA_DIR / "drugs.yml"
 FACETS_FILE = DATA_DIR / "facets.yml"
 ROUTING_FILE = DATA_DIR / "routing.yml"
 SAFETY_FILE = DATA_DIR / "safety.yml"
+SAFETY_EXAMPLES_DIR = DATA_DIR / "safety_examples"  # training examples of the meaning-based safety detector
 LANGUAGE_FILE = DATA_DIR / "language.yml"
 SUBTYPES_FILE = DATA_DIR / "subtypes.yml"
 TOPIC_TITLES_FILE = DATA_DIR / "topic_titles.yml"

@@ -2,9 +2,15 @@
 
 `InputCleaner` runs before tokenisation: it strips markup and control characters and
 caps the length, keeping the raw text aside. `SafetyGuard` runs after the classifiers
-and overrides their intent when the deterministic detectors speak: crisis, red flags
+and overrides their intent when the safety detectors speak: crisis, red flags, poison
 and dose questions first, then unusable input (empty, too long, not English,
-gibberish). So safety holds even when the statistical model is wrong.
+gibberish). So safety holds even when the answer model is wrong. Two detectors speak:
+the patterns (bot/safety/detector.py) and a classifier that reads the meaning of the
+whole message (bot/safety/meaning.py). In a short message a pattern's finding stands; in a
+long story, a symptom the patterns found gives way when the meaning detector reads the
+story as harmless (a past event, a side-effect question). The meaning detector alone
+raises an alarm the patterns missed (a crisis heard only by meaning gets the gentle
+check-in), unless the message corrects the assistant.
 """
 from __future__ import annotations
 
@@ -23,10 +29,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import (
+    ANSWER_CHOICES,
     CLEANING,
     CRISIS_CHECK_INTENT,
     CRISIS_INTENT,
     DETECTOR_ONLY_INTENTS,
+    DOSE_INTENT,
     DRUG_FACET,
     DRUG_INTENT,
     FALLBACK_INTENT,
@@ -47,11 +55,15 @@ from bot.paths import (
     LANGUAGE_FILE,
     QUESTION_PATTERNS_FILE,
     ROUTING_FILE,
+    SAFETY_EXAMPLES_DIR,
     SAFETY_FILE,
     SUBTYPES_FILE,
 )
 from bot.rasa_ext import remote_action
-from bot.safety.detector import SafetyDetector
+from bot.rasa_ext.safety_reading import meaning_training_set, medicines_of
+from bot.rasa_ext.understanding import encoder_vector
+from bot.safety.detector import MENTION, PRECEDENCE, SafetyDetector, SafetyFinding
+from bot.safety.meaning import MEANING, MeaningDetector, MeaningReading
 from bot.text import CleanText, sanitise, words_of
 
 # Unusable input becomes Rasa's own fallback intent; action_fallback reads the `safety`
@@ -65,6 +77,10 @@ UNKNOWN_DRUG_MAX_WORDS = 10
 UNKNOWN_DRUG_MIN_LETTERS = 6
 _SAFETY_PATTERNS_FILE = "safety.yml"
 _FINGERPRINTS_FILE = "data_fingerprints.json"
+# Pattern findings the meaning detector may raise to a more urgent level (a mild symptom); other grades, and dose
+# questions ("should i take two today", which it would read as an overdose), stand as the patterns give them.
+MILD_LEVELS = frozenset({"amber"})
+
 # Data files the components read at load besides the model: their hashes at train time are kept in the
 # model, and a model refuses to load beside different ones (retrain with `make train`). The safety
 # patterns are not read from disk at all: the model carries the copy it was trained and tested with.
@@ -185,18 +201,35 @@ class SafetyGuard(GraphComponent):
     """Overrides the predicted intent for safety findings and unusable input."""
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 vocabulary: set[str], detector: SafetyDetector) -> None:
+                 vocabulary: set[str], detector: SafetyDetector, meaning: MeaningDetector | None = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
+        self.config = {**self.get_default_config(), **config}
         self.vocabulary = Vocabulary(vocabulary)
         self.detector = detector
+        self.meaning = meaning
         self.cues = default_language_hints()
-        self.min_confidence = float(config.get("min_confidence_after_demotion", 0.45))
-        self.crisis_check_confidence = float(config.get("crisis_check_confidence", 0.8))
+        self.min_confidence = float(self.config["min_confidence_after_demotion"])
+        self.crisis_check_confidence = float(self.config["crisis_check_confidence"])
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"min_confidence_after_demotion": 0.45, "crisis_check_confidence": 0.8}
+        return {
+            "min_confidence_after_demotion": 0.45,
+            "crisis_check_confidence": 0.8,
+            # the meaning detector: its regression's C, the weight of harmless examples, the probability at
+            # which it raises each alarm alone (a level left out is never raised alone), and, in a message of
+            # `long_message_words` words or more, the probability of `none` at which a pattern's finding gives
+            # way: a bare mention, or a report (never a crisis)
+            "meaning_c": 10.0,
+            "meaning_harmless_weight": 1.0,
+            "meaning_raise": {"crisis": 0.9, "emergency": 0.95, "poison": 0.95, "red": 0.98},
+            "meaning_veto_mention": 0.6,
+            "meaning_veto_report": 0.95,
+            "long_message_words": 40,
+            # a bare dose word in a long story is a dose question only if the answer model also sees one
+            "dose_mention_min_confidence": 0.1,
+        }
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -224,22 +257,29 @@ class SafetyGuard(GraphComponent):
         **kwargs: Any,
     ) -> SafetyGuard:
         _serving()
+        config = {**cls.get_default_config(), **config}
         with model_storage.read_from(resource) as directory:
             vocabulary = set(json.loads((directory / _VOCABULARY_FILE).read_text(encoding="utf-8")))
             patterns = yaml.safe_load((directory / _SAFETY_PATTERNS_FILE).read_text(encoding="utf-8"))
             trained_with = json.loads((directory / _FINGERPRINTS_FILE).read_text(encoding="utf-8"))
+            meaning = MeaningDetector.load(directory, config["meaning_raise"])
         check_data_unchanged(trained_with)
-        return cls(config, model_storage, resource, vocabulary, SafetyDetector(patterns))
+        return cls(config, model_storage, resource, vocabulary, SafetyDetector(patterns), meaning)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Learn the English vocabulary of the training examples (for the gibberish check), and keep the
-        safety patterns in the model, so the patterns that run are the ones tested with it."""
+        """Learn the English vocabulary of the training examples (for the gibberish check), fit the meaning
+        detector, and keep the safety patterns in the model, so the patterns that run are the ones tested with it."""
         vocabulary = {w for example in training_data.training_examples for w in words_of(example.get(TEXT) or "")}
         self.vocabulary = Vocabulary(vocabulary)
+        vectors, labels = meaning_training_set(training_data, SAFETY_EXAMPLES_DIR, self.detector)
+        self.meaning = MeaningDetector.fit(vectors, labels, self.config["meaning_raise"],
+                                           c=float(self.config["meaning_c"]),
+                                           harmless_weight=float(self.config["meaning_harmless_weight"]))
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary)), encoding="utf-8")
             (directory / _SAFETY_PATTERNS_FILE).write_text(SAFETY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
             (directory / _FINGERPRINTS_FILE).write_text(json.dumps(data_fingerprints()), encoding="utf-8")
+            self.meaning.save(directory)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -253,13 +293,22 @@ class SafetyGuard(GraphComponent):
     def _override(self, message: Message) -> None:
         raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
         clean: CleanText = message.get(CLEANING) or sanitise(raw)
-        finding = self.detector.detect(raw)
+        medicines = medicines_of(drug_match_of(message, clean.text))
+        finding = self.detector.detect(raw, medicines)
         correction = self.detector.correction(raw)
+        reading = self._read(message)
+        finding, set_aside = self._weigh(finding, reading, message, clean.text, correction)
         if finding:
-            found = {"category": finding.category, "rule": finding.rule_id, "level": finding.level}
+            found = {"category": finding.category, "rule": finding.rule_id, "level": finding.level,
+                     "evidence": finding.evidence}
             message.set(SAFETY, {**found, "correction": correction}, add_to_output=True)
-            _set_intent(message, INTENT_FOR_LEVEL[finding.level], f"safety detector: {finding.rule_id}")
+            intent = INTENT_FOR_LEVEL[finding.level]
+            if finding.evidence == MEANING and finding.level == "crisis":
+                intent = CRISIS_CHECK_INTENT  # heard only by meaning: the gentle check-in that gives 988
+            _set_intent(message, intent, f"safety detector: {finding.rule_id}")
             return
+        if set_aside:
+            message.set(SAFETY, {"category": "set_aside", "rule": set_aside, "level": None}, add_to_output=True)
         if correction:
             message.set(SAFETY, {"category": "correction", "rule": correction, "level": None}, add_to_output=True)
             _set_intent(message, SAFETY_CORRECTION_INTENT, f"a correction: {correction}")
@@ -276,6 +325,42 @@ class SafetyGuard(GraphComponent):
         if problem:
             message.set(SAFETY, {"category": "input", "rule": problem}, add_to_output=True)
             _set_intent(message, INTENT_FOR_INPUT, f"unusable input: {problem}")
+
+    def _read(self, message: Message) -> MeaningReading | None:
+        """The meaning detector's reading of the whole message (its encoder vector)."""
+        vector = encoder_vector(message)
+        if self.meaning is None or vector is None:
+            return None
+        return self.meaning.read(vector)
+
+    def _weigh(self, finding: SafetyFinding | None, reading: MeaningReading | None, message: Message,
+               text: str, correction: str | None) -> tuple[SafetyFinding | None, str | None]:
+        """The finding that stands, and the rule of a finding set aside (or None).
+
+        In a long story, a symptom the patterns found gives way when the meaning detector reads the story as
+        harmless (a bare mention at `meaning_veto_mention`, a report at `meaning_veto_report`; a crisis never),
+        and a bare dose word when the answer model sees no dose question in it. Unless the message corrects the
+        assistant, the meaning detector's alarm stands where the patterns found nothing, or only a mild (amber)
+        symptom and it reads something more urgent. A dose question, and a symptom the patterns grade emergency or
+        red, keep the patterns' grade."""
+        long = len(text.split()) >= int(self.config["long_message_words"])
+        if finding and long and reading is not None and finding.level not in ("crisis", "dose"):
+            veto = self.config["meaning_veto_mention" if finding.evidence == MENTION else "meaning_veto_report"]
+            if reading.harmless >= float(veto):
+                return None, finding.rule_id
+        if finding and long and finding.level == "dose" and finding.evidence == MENTION \
+                and self._no_dose_question(message):
+            return None, finding.rule_id
+        if reading is not None and reading.level and not correction and (finding is None or (
+                finding.level in MILD_LEVELS and PRECEDENCE.index(reading.level) < PRECEDENCE.index(finding.level))):
+            level = reading.level
+            return SafetyFinding(MEANING, f"meaning_{level}", f"read as {level} by meaning", level, MEANING), None
+        return finding, None
+
+    def _no_dose_question(self, message: Message) -> bool:
+        """The answer model does not see a dose question among its likeliest answers."""
+        choices = {c["key"]: c["confidence"] for c in message.get(ANSWER_CHOICES) or []}
+        return choices.get(DOSE_INTENT, 0.0) < float(self.config["dose_mention_min_confidence"])
 
     def _no_drug_no_drug_question(self, message: Message, text: str, unknown: list[str]) -> None:
         """A drug question that names no drug or class, no unknown word (perhaps a drug we do not know) and
