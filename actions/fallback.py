@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import MATCHER, fallbacks_in_a_row, previous_question_parse
 from actions.drugs import SHORT_REPLY_WORDS, ActionDrugAnswer, asked_part
+from actions.episode import ActionUrgentEpisode, open_episode
 from bot.contract import (
     ANSWER_CHOICES,
     ANSWER_OUTCOME,
@@ -19,6 +20,8 @@ from bot.contract import (
     LAST_TOPIC_SLOT,
     PENDING_FACET_SLOT,
     SAFETY,
+    URGENT_DELAY_INTENT,
+    URGENT_IN_CARE_INTENT,
 )
 from bot.knowledge.answers import topic_titles
 from bot.knowledge.facets import default_registry
@@ -45,6 +48,8 @@ class ActionFallback(Action):
         response = f"utter_input_{problem}"
         if not problem and continues_a_drug_thread(tracker):
             return ActionDrugAnswer().run(dispatcher, tracker, domain)
+        if not problem and continues_an_urgent_episode(tracker):
+            return ActionUrgentEpisode().run(dispatcher, tracker, domain)
         if problem and response in domain.get("responses", {}):
             dispatcher.utter_message(response=response)
         elif fallbacks_in_a_row(tracker) >= FALLBACKS_BEFORE_HUMAN:
@@ -73,6 +78,13 @@ def continues_a_drug_thread(tracker: Tracker) -> bool:
     choices = [c.get("key") or "" for c in parse.get(ANSWER_CHOICES) or []]
     return bool(tracker.get_slot(DRUG_SLOT) and HINTS.points_back(text) and len(text.split()) <= FOLLOW_UP_MAX_WORDS
                 and any(key.startswith(f"{DRUG_INTENT}/") for key in choices))
+
+
+def continues_an_urgent_episode(tracker: Tracker) -> bool:
+    """What the model cannot see: an unclear message in an open urgent episode where waiting or being with medical
+    help is among the likeliest answers ("my mri is friday anyway")."""
+    choices = {c.get("key") for c in tracker.latest_message.get(ANSWER_CHOICES) or []}
+    return open_episode(tracker) is not None and bool(choices & {URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT})
 
 
 def likely_topics(parse: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:

@@ -6,13 +6,16 @@ it thanks the person and answers what they meant, never repeating the same scrip
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import last_bot_responses, selected_answer
-from bot.contract import AMBER_INTENT, SAFETY
+from actions.episode import IN_CARE_RESPONSE
+from bot.contract import AMBER_INTENT, EPISODE_SLOT, IN_CARE, SAFETY
 
-RESPONSE_FOR_LEVEL = {"emergency": "utter_emergency", "red": "utter_red_flag", "amber": "utter_amber"}
+RESPONSE_FOR_LEVEL = {
+    "emergency": "utter_emergency", "poison": "utter_poison", "red": "utter_red_flag", "amber": "utter_amber",
+}
 AGAIN = "_again"
 TELL_THE_NURSE = "utter_tell_nurse"
 # After a correction, the curated answer that says what they meant, when the model did not find a better one.
@@ -27,16 +30,17 @@ def safety_of(tracker: Tracker) -> dict:
 
 
 class ActionUrgentAnswer(Action):
-    """Says the answer of the symptom's urgency grade (data/safety.yml), or 'tell the nurse' in hospital."""
+    """Says the answer of the symptom's urgency grade (data/safety.yml), or 'tell the nurse' when the person is
+    already with medical help (said in this message, or earlier in the urgent episode)."""
 
     def name(self) -> str:
         return "action_urgent_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         safety = safety_of(tracker)
-        if safety.get("correction") == "in_hospital":
+        if safety.get("correction") == "in_hospital" or tracker.get_slot(EPISODE_SLOT) == IN_CARE:
             dispatcher.utter_message(response=TELL_THE_NURSE)
-            return []
+            return [SlotSet(EPISODE_SLOT, IN_CARE)]
         intent = tracker.get_intent_of_latest_message()
         level = safety.get("level") or ("amber" if intent == AMBER_INTENT else "red")
         response = RESPONSE_FOR_LEVEL.get(level, RESPONSE_FOR_LEVEL["red"])
@@ -56,11 +60,11 @@ class ActionSafetyCorrection(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         kind = safety_of(tracker).get("rule")
         if kind == "in_hospital":
-            dispatcher.utter_message(response=TELL_THE_NURSE)
-            return []
+            dispatcher.utter_message(response=IN_CARE_RESPONSE)
+            return [SlotSet(EPISODE_SLOT, IN_CARE)]
         thanks, fitting, default = ANSWER_AFTER_CORRECTION.get(kind, ANSWER_AFTER_CORRECTION["not_now"])
         dispatcher.utter_message(response=thanks)
         key = selected_answer(tracker)
         answer = f"utter_{key}" if key and key.startswith(fitting) else default
         dispatcher.utter_message(response=answer)
-        return []
+        return [SlotSet(EPISODE_SLOT, None)]  # nothing is happening, or it was not a crisis: the episode ends

@@ -23,7 +23,11 @@ from bot.contract import (
     DIAGNOSIS_INTENT,
     DOSE_INTENT,
     DRUG_SLOT,
+    EPISODE_LEVELS,
+    EPISODE_RULE_SLOT,
+    EPISODE_SLOT,
     FALLBACK_INTENT,
+    IN_CARE,
     LAST_TOPIC_SLOT,
     META_AND_FEEDBACK_CHARS,
     MY_QUESTIONS_SLOT,
@@ -34,6 +38,8 @@ from bot.contract import (
     SAFETY,
     SAFETY_CORRECTION_INTENT,
     URGENCY_LEVELS,
+    URGENT_DELAY_INTENT,
+    URGENT_IN_CARE_INTENT,
 )
 from bot.knowledge.answers import source_of
 from bot.knowledge.questions_to_ask import suggested_questions
@@ -43,7 +49,7 @@ META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custo
 NO_FEEDBACK_CHANNELS = {"cmdline"}  # rasa shell turns buttons into a blocking prompt
 # No "Was this helpful?" after these: a safety answer, a refusal, a correction, or a reply to feelings.
 NO_FEEDBACK_INTENTS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, CRISIS_CHECK_INTENT, DOSE_INTENT,
-                                 DIAGNOSIS_INTENT,
+                                 DIAGNOSIS_INTENT, URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT,
                                  SAFETY_CORRECTION_INTENT, FALLBACK_INTENT})
 NO_FEEDBACK_TOPICS = ("feelings/",)
 REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
@@ -83,6 +89,7 @@ class ActionReplyMeta(Action):
         drug = tracker.get_slot(DRUG_SLOT) if facet and source else None
         safety = tracker.latest_message.get(SAFETY) or {}
         level = safety.get("level") if intent in (RED_FLAG_INTENT, AMBER_INTENT) else None
+        episode, episode_events = self._episode(tracker, intent, level, safety.get("rule"))
         if tracker.get_latest_input_channel() in META_CHANNELS:
             meta = {
                 "red_flag": level in RED_FLAG_LEVELS,
@@ -94,6 +101,7 @@ class ActionReplyMeta(Action):
                 "drug": drug,
                 "facet": facet,
                 "source": source,
+                "episode": episode,
             }
             if tracker.latest_message.get(ROUTE):
                 meta["route"] = tracker.latest_message[ROUTE]
@@ -102,11 +110,25 @@ class ActionReplyMeta(Action):
             dispatcher.utter_message(json_message={"meta": meta})
         # A new curated topic ends the drug thread: "its side effects" now needs a name.
         events: list[EventType] = [SlotSet(DRUG_SLOT, None)] if topic and not drug and not facet else []
+        events += episode_events
         if self._asks_for_feedback(tracker, intent, topic, drug, source, used=sum(map(len, texts))):
             self._suggest_a_question(dispatcher, tracker, topic, drug, used=sum(map(len, texts)))
             dispatcher.utter_message(response="utter_ask_helpful")
             events.append(SlotSet(LAST_TOPIC_SLOT, drug or topic))
         return events
+
+    @staticmethod
+    def _episode(tracker: Tracker, intent: str, level: str | None,
+                 rule: str | None) -> tuple[str | None, list[EventType]]:
+        """The urgent episode after this turn, and the events that open it: an emergency, poison, red or crisis
+        answer opens one (or raises its level), unless the person is already with medical help."""
+        episode = tracker.get_slot(EPISODE_SLOT)
+        opened = CRISIS_INTENT if intent == CRISIS_INTENT else level
+        if opened not in EPISODE_LEVELS or episode == IN_CARE:
+            return episode, []
+        if episode in EPISODE_LEVELS and EPISODE_LEVELS.index(episode) < EPISODE_LEVELS.index(opened):
+            return episode, []  # a more urgent episode is already open
+        return opened, [SlotSet(EPISODE_SLOT, opened), SlotSet(EPISODE_RULE_SLOT, rule)]
 
     @staticmethod
     def _asks_for_feedback(tracker: Tracker, intent: str, topic: str | None, drug: str | None,

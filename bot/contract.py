@@ -25,6 +25,8 @@ CRISIS_CHECK_INTENT = "crisis_check"  # the model alone heard a crisis: a gentle
 DOSE_INTENT = "ask_dose"
 DIAGNOSIS_INTENT = "ask_diagnosis"
 SAFETY_CORRECTION_INTENT = "safety_correction"
+URGENT_DELAY_INTENT = "urgent_delay"  # after an alarm: "can i wait till morning", "can't i just give her tylenol"
+URGENT_IN_CARE_INTENT = "urgent_in_care"  # "we're at the ER", "the ambulance is here"
 SAVE_QUESTION_INTENT = "save_question"
 SUBTYPE_OPTIONS_INTENT = "ask_my_options"
 DRUG_INTENT = "drug"  # a retrieval intent: drug/<facet>, the facets in data/facets.yml
@@ -34,15 +36,16 @@ QUESTION_LIST_INTENTS = frozenset(
 )
 # Intent the safety guard assigns to each level the detector finds; each has a rule in data/rules/safety.yml.
 INTENT_FOR_LEVEL = {
-    "crisis": CRISIS_INTENT, "emergency": RED_FLAG_INTENT, "red": RED_FLAG_INTENT, "amber": AMBER_INTENT,
-    "dose": DOSE_INTENT,
+    "crisis": CRISIS_INTENT, "emergency": RED_FLAG_INTENT, "poison": RED_FLAG_INTENT, "red": RED_FLAG_INTENT,
+    "amber": AMBER_INTENT, "dose": DOSE_INTENT,
 }
 # Intents only the detector may give: when the model predicts one and the detector found nothing, the guard
 # takes the model's next intent instead (a false alarm on an ordinary question is a defect too).
 DETECTOR_ONLY_INTENTS = frozenset({CRISIS_INTENT, RED_FLAG_INTENT, AMBER_INTENT, DOSE_INTENT})
 # Urgency grades of symptoms, most urgent first, and the levels the reply payload calls a red flag.
-URGENCY_LEVELS = ("emergency", "red", "amber")
-RED_FLAG_LEVELS = frozenset({"emergency", "red"})
+# "poison": an overdose or poisoning, Poison Control first.
+URGENCY_LEVELS = ("emergency", "poison", "red", "amber")
+RED_FLAG_LEVELS = frozenset({"emergency", "poison", "red"})
 # Kinds of correction the detector recognises ("I'm not suicidal", "I was asking for later", "already in hospital").
 CORRECTIONS = ("not_crisis", "not_now", "in_hospital")
 
@@ -52,6 +55,12 @@ SUBTYPE_SLOT = "subtype"
 MY_QUESTIONS_SLOT = "my_questions"
 LAST_TOPIC_SLOT = "last_topic"
 PENDING_FACET_SLOT = "pending_facet"  # the facet asked when the bot had to ask "which medicine?"
+# The urgent episode (issue 22): the level of the last emergency, poison, red or crisis answer, until the
+# person is with medical help ("in_care"); and the rule that opened it.
+EPISODE_SLOT = "urgent_episode"
+EPISODE_RULE_SLOT = "urgent_rule"
+EPISODE_LEVELS = ("crisis", "emergency", "poison", "red")
+IN_CARE = "in_care"
 
 # ---- entities
 DRUG_ENTITY = "drug"

@@ -1,0 +1,95 @@
+"""The urgent episode: after an emergency, poison, red or crisis answer, the conversation stays in it until the
+person is with medical help.
+
+"Can I wait until Friday", "can't I just give her Tylenol", "it's probably nothing" get a short, firm repeat of
+what to do now and why, in words not yet said in this conversation; "we're at the hospital" switches to in-care
+mode (tell the nurse; questions answered as usual, no more "call 911"). The texts are domain responses:
+`utter_episode_stay_<level>_<n>` and `utter_in_care`.
+"""
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.contract import (
+    ANSWER_CHOICES,
+    EPISODE_LEVELS,
+    EPISODE_SLOT,
+    IN_CARE,
+    URGENT_DELAY_INTENT,
+    URGENT_IN_CARE_INTENT,
+)
+
+STAY_VARIANTS = 3  # utter_episode_stay_<level>_1 .. _3 in domain.yml
+IN_CARE_RESPONSE = "utter_in_care"
+NO_EPISODE_RESPONSE = "utter_safety_info/when_to_call"
+
+
+def open_episode(tracker: Tracker) -> str | None:
+    """The level of the open urgent episode, or None (none open, or the person is with medical help)."""
+    episode = tracker.get_slot(EPISODE_SLOT)
+    return episode if episode in EPISODE_LEVELS else None
+
+
+def responses_said(tracker: Tracker) -> list[str]:
+    """Names of the responses the bot said in this conversation, oldest first."""
+    return [name for e in tracker.events
+            if e.get("event") == "bot" and (name := (e.get("metadata") or {}).get("utter_action"))]
+
+
+def stay_response(tracker: Tracker, level: str) -> str:
+    """The level's repeat not yet said in this conversation; when all were, the one said longest ago."""
+    names = [f"utter_episode_stay_{level}_{n}" for n in range(1, STAY_VARIANTS + 1)]
+    said = responses_said(tracker)
+    unsaid = [n for n in names if n not in said]
+    if unsaid:
+        return unsaid[0]
+    return min(names, key=lambda n: max(i for i, s in enumerate(said) if s == n))
+
+
+def say_stay(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """In an open episode, say its next repeat and return True; else say nothing and return False."""
+    level = open_episode(tracker)
+    if level is None:
+        return False
+    dispatcher.utter_message(response=stay_response(tracker, level))
+    return True
+
+
+def with_medical_help(tracker: Tracker) -> bool:
+    """The message says the person is with medical help: its intent, or (for an unclear message) the likelier
+    of waiting and being in care among the model's choices."""
+    if tracker.get_intent_of_latest_message() == URGENT_IN_CARE_INTENT:
+        return True
+    keys = [c.get("key") for c in tracker.latest_message.get(ANSWER_CHOICES) or []]
+    either = [k for k in keys if k in (URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT)]
+    return bool(either) and either[0] == URGENT_IN_CARE_INTENT
+
+
+class ActionUrgentEpisode(Action):
+    """Answers a delay ("can I wait") or news of being with medical help ("we're at the ER")."""
+
+    def name(self) -> str:
+        return "action_urgent_episode"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if with_medical_help(tracker):
+            dispatcher.utter_message(response=IN_CARE_RESPONSE)
+            return [SlotSet(EPISODE_SLOT, IN_CARE)]
+        if not say_stay(dispatcher, tracker):
+            dispatcher.utter_message(response=NO_EPISODE_RESPONSE)
+        return []
+
+
+class ActionDoseRefusal(Action):
+    """No dose advice; in an open urgent episode a medicine question ("can't I just give her Tylenol?") is a
+    way of waiting, and gets the episode's repeat."""
+
+    def name(self) -> str:
+        return "action_dose_refusal"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not say_stay(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_no_dosing")
+        return []
