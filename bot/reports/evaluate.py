@@ -7,7 +7,8 @@
   safety:<level>, chat:<intent>, or not_covered (an honest decline). Counted as right, declined or wrong
   (a curated answer to another question), by topic, with the misses listed.
 - conversations (tests/data/conversations.yml): scored by ../shared/eval/converse.py's rules.
-- safety sets (tests/data/safety_heldout.yml, safety_final.yml): bot.reports.safety_sets.
+- safety sets (tests/data/safety_heldout.yml, safety_final.yml, safety_dev_4.yml; the sealed ones, totals only):
+  bot.reports.safety_sets.
 None of these sets is ever trained on.
 """
 from __future__ import annotations
@@ -38,7 +39,9 @@ LONG_POSTS = TEST_DATA / "long_posts.yml"
 # Scored only: its cases are never printed, so whoever tunes the assistant never reads them.
 SEALED_BANK = TEST_DATA / "sealed" / "question_bank_sealed.yml"
 CONVERSATIONS = TEST_DATA / "conversations.yml"
-SAFETY_SETS = [TEST_DATA / "safety_heldout.yml", TEST_DATA / "safety_final.yml", TEST_DATA / "safety_sealed.yml"]
+SAFETY_SETS = [TEST_DATA / "safety_heldout.yml", TEST_DATA / "safety_final.yml", TEST_DATA / "safety_dev_4.yml"]
+# Scored only, like the sealed bank: section totals, never a case.
+SEALED_SAFETY_SETS = [TEST_DATA / "safety_sealed.yml", TEST_DATA / "sealed" / "safety_sealed_4.yml"]
 CHAT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do", "ask_source"}
 DECLINES = {"nlu_fallback", "out_of_scope"}
 CHAT_NAMES = {"ask_source": "source"}
@@ -231,7 +234,14 @@ def main(argv: list[str] | None = None) -> int:
         if "safety" in parts:
             for path in SAFETY_SETS:
                 print(f"\nsafety set {path.name}")
-                safety_sets.report(*safety_sets.score([path], safety_sets.rest_outcome(url)), args.misses)
+                tally, misses = safety_sets.score([path], safety_sets.rest_outcome(url))
+                more_tally, more_misses = safety_sets.score_after_alarm([path], url)
+                safety_sets.report({**tally, **more_tally}, misses + more_misses, args.misses)
+            for path in SEALED_SAFETY_SETS:
+                print(f"\nsealed safety set {path.name} (totals only)")
+                tally, _ = safety_sets.score([path], safety_sets.rest_outcome(url))
+                more_tally, _ = safety_sets.score_after_alarm([path], url)
+                safety_sets.report({**tally, **more_tally}, [], False, sealed=True)
     return 0
 
 
