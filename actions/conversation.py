@@ -39,6 +39,23 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+def responses_said(tracker: Tracker) -> list[str]:
+    """Names of the responses the bot said in this conversation, oldest first."""
+    return [name for e in tracker.events
+            if e.get("event") == "bot" and (name := (e.get("metadata") or {}).get("utter_action"))]
+
+
+def turns_since_response(tracker: Tracker, response: str) -> int | None:
+    """How many user messages came after the bot last said `response` (None: never said)."""
+    turns = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            turns += 1
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return turns
+    return None
+
+
 def full_topic(tracker: Tracker) -> str | None:
     """'side_effect/nausea' for a curated answer, the entity of a chosen topic, else None."""
     intent = tracker.latest_message.get("intent") or {}

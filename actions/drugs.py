@@ -27,14 +27,17 @@ from bot.contract import (
 from bot.knowledge.drugs import Drug, DrugClass
 from bot.knowledge.facets import default_registry
 from bot.language.drug_matcher import DrugMatch
+from bot.language.input_guard import default_language_hints
 
 REGISTRY = default_registry()
+HINTS = default_language_hints()
 COMPARE = "compare"
 CLARIFY = CLARIFY_FACET  # an unclear message naming a drug: ask which facet, as buttons
 CLARIFY_FACETS = ("what", "route", "side_effects", "interactions", "duration")
 # Facets a withdrawn drug answers with its status: it is explained, never offered as an option.
 STATUS_INSTEAD = {"what", "who", "partners", "route"}
 SHORT_REPLY_WORDS = 4
+FOLLOW_UP_MAX_WORDS = 12  # a longer message is a new question, not a follow-up on the medicine in focus
 WARNINGS_BUDGET = 380  # characters of warnings in a side-effects answer; the rest on a "Warning signs" button
 TWO_ANSWERS_BUDGET = 600  # two facet answers in one turn only when they fit; else the second is a button
 
@@ -163,6 +166,24 @@ def asked_part(text: str) -> str:
     return next((s for s in reversed(sentences) if s.endswith("?")), text)
 
 
+def is_a_follow_up(tracker: Tracker) -> bool:
+    """What the model cannot see: a short message, with a medicine in focus, that names no medicine."""
+    text = tracker.latest_message.get("text") or ""
+    if not tracker.get_slot(DRUG_SLOT) or len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return False
+    return not (MATCHER.match(text).found or tracker.latest_message.get(UNKNOWN_WORDS))
+
+
+def facet_of_a_follow_up(tracker: Tracker, topic: str | None) -> str | None:
+    """A follow-up that points back or speaks of the person on the medicine asks that medicine's facet for its
+    general topic ("can she get her flu shot" after "my wife started Ibrance": its vaccines); "how do I cope with
+    nausea" keeps the general answer."""
+    text = tracker.latest_message.get("text") or ""
+    if not topic or not is_a_follow_up(tracker) or not (HINTS.points_back(text) or HINTS.about_someone(text)):
+        return None
+    return REGISTRY.facet_for_topic(topic)
+
+
 class ActionDrugAnswer(Action):
     """Answers the facet a question asks about a drug, a class, or a comparison of two drugs.
 
@@ -173,9 +194,11 @@ class ActionDrugAnswer(Action):
     def name(self) -> str:
         return "action_drug_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict,
+            facet: str | None = None) -> list[EventType]:
+        """Answers the facet asked (or `facet`, when the caller resolved a follow-up)."""
         text = tracker.latest_message.get("text") or ""
-        facet = self._facet(tracker, text)
+        facet = facet or self._facet(tracker, text)
         if facet == COMPARE and len(drugs := MATCHER.drugs_named(text)) >= 2:
             response = comparison_response(drugs[0], drugs[1])
             dispatcher.utter_message(response=response, **comparison_fields(drugs[0], drugs[1]))

@@ -12,30 +12,27 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import responses_said
+from actions.offers import likely_topics
 from bot.contract import (
     ANSWER_CHOICES,
     EPISODE_LEVELS,
     EPISODE_SLOT,
     IN_CARE,
+    SAFETY,
     URGENT_DELAY_INTENT,
     URGENT_IN_CARE_INTENT,
 )
 
 STAY_VARIANTS = 3  # utter_episode_stay_<level>_1 .. _3 in domain.yml
 IN_CARE_RESPONSE = "utter_in_care"
-NO_EPISODE_RESPONSE = "utter_safety_info/when_to_call"
+URGENT_INTENTS = frozenset({URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT})
 
 
 def open_episode(tracker: Tracker) -> str | None:
     """The level of the open urgent episode, or None (none open, or the person is with medical help)."""
     episode = tracker.get_slot(EPISODE_SLOT)
     return episode if episode in EPISODE_LEVELS else None
-
-
-def responses_said(tracker: Tracker) -> list[str]:
-    """Names of the responses the bot said in this conversation, oldest first."""
-    return [name for e in tracker.events
-            if e.get("event") == "bot" and (name := (e.get("metadata") or {}).get("utter_action"))]
 
 
 def stay_response(tracker: Tracker, level: str) -> str:
@@ -57,6 +54,11 @@ def say_stay(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     return True
 
 
+def says_in_hospital(tracker: Tracker) -> bool:
+    """The safety detector heard that the person is already with medical help ("we're at the hospital")."""
+    return (tracker.latest_message.get(SAFETY) or {}).get("correction") == "in_hospital"
+
+
 def with_medical_help(tracker: Tracker) -> bool:
     """The message says the person is with medical help: its intent, or (for an unclear message) the likelier
     of waiting and being in care among the model's choices."""
@@ -68,28 +70,39 @@ def with_medical_help(tracker: Tracker) -> bool:
 
 
 class ActionUrgentEpisode(Action):
-    """Answers a delay ("can I wait") or news of being with medical help ("we're at the ER")."""
+    """In an open urgent episode, answers a delay ("can I wait") or news of being with medical help ("we're at the
+    ER"). Outside one, such words mean something else ("no, I don't need an ambulance, I'm just angry"): the
+    likeliest other answers are offered as buttons."""
 
     def name(self) -> str:
         return "action_urgent_episode"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if open_episode(tracker) is None:
+            buttons = likely_topics(tracker.latest_message, URGENT_INTENTS)
+            if buttons:
+                dispatcher.utter_message(response="utter_fallback_topics", buttons=buttons)
+            else:
+                dispatcher.utter_message(response="utter_not_covered")
+            return []
         if with_medical_help(tracker):
             dispatcher.utter_message(response=IN_CARE_RESPONSE)
             return [SlotSet(EPISODE_SLOT, IN_CARE)]
-        if not say_stay(dispatcher, tracker):
-            dispatcher.utter_message(response=NO_EPISODE_RESPONSE)
+        say_stay(dispatcher, tracker)
         return []
 
 
 class ActionDoseRefusal(Action):
     """No dose advice; in an open urgent episode a medicine question ("can't I just give her Tylenol?") is a
-    way of waiting, and gets the episode's repeat."""
+    way of waiting, and gets the episode's repeat, unless the person is now with medical help (ask them)."""
 
     def name(self) -> str:
         return "action_dose_refusal"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if open_episode(tracker) and says_in_hospital(tracker):
+            dispatcher.utter_message(response=IN_CARE_RESPONSE)
+            return [SlotSet(EPISODE_SLOT, IN_CARE)]
         if not say_stay(dispatcher, tracker):
             dispatcher.utter_message(response="utter_no_dosing")
         return []

@@ -1,36 +1,32 @@
 """The fallback: explains unusable input, offers the likeliest topics, and after two misses a person."""
 from __future__ import annotations
 
-import json
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import MATCHER, fallbacks_in_a_row, previous_question_parse
-from actions.drugs import SHORT_REPLY_WORDS, ActionDrugAnswer, asked_part
+from actions.drugs import (
+    FOLLOW_UP_MAX_WORDS,
+    SHORT_REPLY_WORDS,
+    ActionDrugAnswer,
+    facet_of_a_follow_up,
+    is_a_follow_up,
+)
 from actions.episode import ActionUrgentEpisode, open_episode
+from actions.offers import likely_topics
 from bot.contract import (
     ANSWER_CHOICES,
     ANSWER_OUTCOME,
-    DRUG_ENTITY,
     DRUG_INTENT,
     DRUG_SLOT,
-    FACET_ENTITY,
     LAST_TOPIC_SLOT,
     PENDING_FACET_SLOT,
     SAFETY,
-    URGENT_DELAY_INTENT,
-    URGENT_IN_CARE_INTENT,
 )
-from bot.knowledge.answers import topic_titles
-from bot.knowledge.facets import default_registry
 from bot.language.input_guard import default_language_hints
 
 FALLBACKS_BEFORE_HUMAN = 2
-MAX_TOPIC_BUTTONS = 3
-FOLLOW_UP_MAX_WORDS = 10
-REGISTRY = default_registry()
 HINTS = default_language_hints()
 
 
@@ -48,7 +44,9 @@ class ActionFallback(Action):
         response = f"utter_input_{problem}"
         if not problem and continues_a_drug_thread(tracker):
             return ActionDrugAnswer().run(dispatcher, tracker, domain)
-        if not problem and continues_an_urgent_episode(tracker):
+        if not problem and (facet := follow_up_facet(tracker)):
+            return ActionDrugAnswer().run(dispatcher, tracker, domain, facet=facet)
+        if not problem and open_episode(tracker):
             return ActionUrgentEpisode().run(dispatcher, tracker, domain)
         if problem and response in domain.get("responses", {}):
             dispatcher.utter_message(response=response)
@@ -80,34 +78,16 @@ def continues_a_drug_thread(tracker: Tracker) -> bool:
                 and any(key.startswith(f"{DRUG_INTENT}/") for key in choices))
 
 
-def continues_an_urgent_episode(tracker: Tracker) -> bool:
-    """What the model cannot see: an unclear message in an open urgent episode where waiting or being with medical
-    help is among the likeliest answers ("my mri is friday anyway")."""
-    choices = {c.get("key") for c in tracker.latest_message.get(ANSWER_CHOICES) or []}
-    return open_episode(tracker) is not None and bool(choices & {URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT})
-
-
-def likely_topics(parse: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:
-    """Buttons for the few answers the classifier found likeliest for a message, titled for a patient.
-
-    A drug answer becomes a button only when the message names the drug: "Side effects: palbociclib (Ibrance)".
-    """
-    titles = topic_titles()
-    drug = MATCHER.match(asked_part(parse.get("text") or "")).drug
-    buttons = []
-    for choice in parse.get(ANSWER_CHOICES) or []:
-        key = choice.get("key") or ""
-        facet = key.split("/", 1)[1] if key.startswith(f"{DRUG_INTENT}/") else None
-        if key in leave_out or (facet and drug and f"{DRUG_INTENT}/{facet}" in leave_out):
-            continue
-        if facet and drug and facet in REGISTRY.facets:
-            entities = json.dumps({DRUG_ENTITY: drug.generic, FACET_ENTITY: facet})
-            buttons.append({"title": f"{REGISTRY.facets[facet].title}: {drug.display_name}",
-                            "payload": f"/{DRUG_INTENT}{entities}"})
-        elif key in titles:
-            payload = f"/choose_topic{json.dumps({'topic': key})}" if "/" in key else f"/{key}"
-            buttons.append({"title": titles[key], "payload": payload})
-    return buttons[:MAX_TOPIC_BUTTONS]
+def follow_up_facet(tracker: Tracker) -> str | None:
+    """A short, unclear question with a medicine in focus whose likeliest answer is a drug facet, or a general
+    topic that a facet answers ("can she get her flu shot"): that facet of the medicine in focus."""
+    choices = [c.get("key") or "" for c in tracker.latest_message.get(ANSWER_CHOICES) or []]
+    if not choices:
+        return None
+    top = choices[0]
+    if top.startswith(f"{DRUG_INTENT}/"):
+        return top.split("/", 1)[1] if is_a_follow_up(tracker) else None
+    return facet_of_a_follow_up(tracker, top)
 
 
 class ActionFeedbackNotHelpful(Action):

@@ -102,7 +102,7 @@ class ActionShowQuestions(Action):
             dispatcher.utter_message(response="utter_questions_empty")
         else:
             dispatcher.utter_message(response="utter_questions_list", questions=q.numbered(questions),
-                                     count=len(questions))
+                                     count=len(questions), last=len(questions))
         return []
 
 
@@ -119,7 +119,8 @@ class ActionRemoveQuestion(Action):
             return []
         index = q.index_to_remove(tracker.latest_message.get("text") or "", questions)
         if index is None:
-            dispatcher.utter_message(response="utter_ask_which_question", questions=q.numbered(questions))
+            dispatcher.utter_message(response="utter_ask_which_question", questions=q.numbered(questions),
+                                     last=len(questions))
             return []
         removed = questions.pop(index)
         dispatcher.utter_message(response="utter_question_removed", question=removed, count=len(questions))

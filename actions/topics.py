@@ -5,9 +5,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import first_sentence, full_topic, last_answer_texts
+from actions.conversation import first_sentence, full_topic, last_answer_texts, responses_said
+from actions.drugs import ActionDrugAnswer, facet_of_a_follow_up
 from bot.contract import SUBTYPE_SLOT, TOPIC_ENTITY
+from bot.knowledge.answers import topic_titles
 from bot.language.subtype_matcher import subtype_key
+
+TITLES = topic_titles()
 
 
 class ActionTreatmentOptions(Action):
@@ -23,6 +27,31 @@ class ActionTreatmentOptions(Action):
             return []
         dispatcher.utter_message(response=f"utter_subtype/{key}")
         return [SlotSet(SUBTYPE_SLOT, key)]
+
+
+class ActionTopicAnswer(Action):
+    """A curated answer; a short follow-up on the medicine in focus gets that medicine's facet instead; an answer
+    already given in this conversation is not said again in full without saying so: "As I said earlier" with its
+    main point, and a button for the whole answer again."""
+
+    def name(self) -> str:
+        return "action_topic_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        key = full_topic(tracker)
+        if facet := facet_of_a_follow_up(tracker, key):
+            return ActionDrugAnswer().run(dispatcher, tracker, domain, facet=facet)
+        response = f"utter_{key}"
+        responses = domain.get("responses", {})
+        if not key or response not in responses:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        elif response in responses_said(tracker):
+            point = first_sentence((responses[response][0] or {}).get("text") or "")
+            button = {"title": TITLES.get(key, key), "payload": f'/choose_topic{{"topic": "{key}"}}'}
+            dispatcher.utter_message(response="utter_as_i_said", point=point, buttons=[button])
+        else:
+            dispatcher.utter_message(response=response)
+        return []
 
 
 class ActionAnswerTopic(Action):

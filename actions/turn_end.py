@@ -14,6 +14,7 @@ from actions.conversation import (
     full_topic,
     missed_turns,
     topics_asked_about,
+    turns_since_response,
 )
 from bot.contract import (
     AMBER_INTENT,
@@ -56,6 +57,8 @@ REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
 DRUG_RESPONSE_PREFIX = "utter_drug/"
 COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status"}
 FEEDBACK_ROOM = 720  # longest answer text (with its source line) that still gets the prompt on a phone screen
+FEEDBACK_PROMPT = "utter_ask_helpful"
+FEEDBACK_EVERY = 3  # "Was this helpful?" at most once in this many answers
 
 
 def sources_text(sources: object) -> str:
@@ -113,7 +116,7 @@ class ActionReplyMeta(Action):
         events += episode_events
         if self._asks_for_feedback(tracker, intent, topic, drug, source, used=sum(map(len, texts))):
             self._suggest_a_question(dispatcher, tracker, topic, drug, used=sum(map(len, texts)))
-            dispatcher.utter_message(response="utter_ask_helpful")
+            dispatcher.utter_message(response=FEEDBACK_PROMPT)
             events.append(SlotSet(LAST_TOPIC_SLOT, drug or topic))
         return events
 
@@ -133,10 +136,16 @@ class ActionReplyMeta(Action):
     @staticmethod
     def _asks_for_feedback(tracker: Tracker, intent: str, topic: str | None, drug: str | None,
                            source: str | None, used: int = 0) -> bool:
-        """After a sourced answer, at most once per topic; never after feelings, safety answers or fallbacks."""
+        """After a sourced answer, at most once per topic and once in FEEDBACK_EVERY turns; never after feelings,
+        safety answers or fallbacks, nor while an urgent episode is open."""
         if not (topic or drug) or not source or tracker.get_latest_input_channel() in NO_FEEDBACK_CHANNELS:
             return False
         if intent in NO_FEEDBACK_INTENTS or (topic or "").startswith(NO_FEEDBACK_TOPICS):
+            return False
+        if tracker.get_slot(EPISODE_SLOT) in EPISODE_LEVELS:
+            return False
+        since = turns_since_response(tracker, FEEDBACK_PROMPT)
+        if since is not None and since < FEEDBACK_EVERY:
             return False
         if used > FEEDBACK_ROOM:  # a long answer: the prompt would push the turn past a phone screen
             return False

@@ -26,6 +26,7 @@ class Facet:
     required: bool = False
     composed: bool = False
     cues: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()  # general answers that, with a medicine in focus, this facet answers
 
     @property
     def response(self) -> str:
@@ -38,12 +39,17 @@ class FacetRegistry:
     kinds: dict[str, str]  # kind id -> plain phrase ("a hormone therapy")
     compare: dict[str, str]  # how a comparison says what differs: same_class, different_class
 
+    def facet_for_topic(self, topic: str) -> str | None:
+        """The facet that answers a general topic ('living/vaccines') for a medicine in focus, if one does."""
+        return next((name for name, facet in self.facets.items() if topic in facet.topics), None)
+
     @classmethod
     def from_file(cls, path: Path = FACETS_FILE) -> FacetRegistry:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         facets = {
             name: Facet(name, spec["title"], spec.get("field"), bool(spec.get("required")),
-                        bool(spec.get("composed")), frozenset(spec.get("cues") or ()))
+                        bool(spec.get("composed")), frozenset(spec.get("cues") or ()),
+                        frozenset(spec.get("topics") or ()))
             for name, spec in data["facets"].items()
         }
         return cls(facets, dict(data["kinds"]), dict(data["compare"]))

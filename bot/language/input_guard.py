@@ -26,6 +26,7 @@ class LanguageHints:
 
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
+    person_pronouns: frozenset = frozenset()
     what_is: re.Pattern | None = None
     clarify: re.Pattern | None = None
 
@@ -34,6 +35,7 @@ class LanguageHints:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()),
+                   frozenset(data.get("person_pronouns") or ()),
                    re.compile(data["what_is"], re.I) if data.get("what_is") else None,
                    re.compile(data["clarify"], re.I) if data.get("clarify") else None)
 
@@ -48,6 +50,10 @@ class LanguageHints:
     def points_back(self, text: str) -> bool:
         """True when the message has a word that points back to something named earlier ("it", "that")."""
         return bool(set(words_of(text)) & self.anaphora)
+
+    def about_someone(self, text: str) -> bool:
+        """True when the message speaks of a person as she or he ("will she lose her hair?")."""
+        return bool(set(words_of(text)) & self.person_pronouns)
 
 
 @cache

@@ -83,12 +83,13 @@ def test_the_source_of_a_drug_answer(chat):
 
 
 def test_feedback_is_stored_and_reported(servers, chat):
-    """'Was this helpful?' follows an answer; the answer lands in the report, by topic."""
+    """'Was this helpful?' follows an answer, at most once in three turns; the answer lands in the report."""
     from bot.reports.feedback import helpful_by_topic
 
     reply = chat.say("what is letrozole")
     assert "was this helpful?" in reply
     assert "thank you for telling me" in chat.say("/feedback_helpful")
+    assert "was this helpful?" not in chat.say("what is a clinical trial")
     reply = chat.say("how do I cope with nausea")
     assert "was this helpful?" in reply
     chat.say("/feedback_not_helpful")
