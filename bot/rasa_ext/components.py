@@ -223,7 +223,7 @@ class SafetyGuard(GraphComponent):
             # way: a bare mention, or a report (never a crisis)
             "meaning_c": 10.0,
             "meaning_harmless_weight": 1.0,
-            "meaning_raise": {"crisis": 0.9, "emergency": 0.95, "poison": 0.95, "red": 0.98},
+            "meaning_raise": {"crisis": 0.95, "emergency": 0.95, "poison": 0.95, "red": 0.98},
             "meaning_veto_mention": 0.6,
             "meaning_veto_report": 0.95,
             "long_message_words": 40,

@@ -39,10 +39,13 @@ LONG_POSTS = TEST_DATA / "long_posts.yml"
 # Scored only: its cases are never printed, so whoever tunes the assistant never reads them.
 SEALED_BANK = TEST_DATA / "sealed" / "question_bank_sealed.yml"
 CONVERSATIONS = TEST_DATA / "conversations.yml"
+# Scored only (issue 23): the table by category and the pass rate, never a failing case.
+SEALED_CONVERSATIONS = TEST_DATA / "sealed" / "conversations_sealed_23.yml"
 SAFETY_SETS = [TEST_DATA / "safety_heldout.yml", TEST_DATA / "safety_final.yml", TEST_DATA / "safety_dev_4.yml"]
 # Scored only, like the sealed bank: section totals, never a case.
 SEALED_SAFETY_SETS = [TEST_DATA / "safety_sealed.yml", TEST_DATA / "sealed" / "safety_sealed_4.yml"]
-CHAT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do", "ask_source"}
+CHAT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do", "ask_source", "acknowledge",
+                "apologise", "never_mind"}
 DECLINES = {"nlu_fallback", "out_of_scope"}
 CHAT_NAMES = {"ask_source": "source"}
 
@@ -180,6 +183,15 @@ def run_conversations(url: str, show: bool) -> None:
     subprocess.run(args, check=False)
 
 
+def run_sealed_conversations(url: str) -> None:
+    converse = ROOT.parent / "shared" / "eval" / "converse.py"
+    args = [sys.executable, str(converse), str(SEALED_CONVERSATIONS), "--url", f"{url}/webhooks/rest/webhook"]
+    print("\nsealed conversations (tests/data/sealed/conversations_sealed_23.yml, totals only)")
+    out = subprocess.run(args, check=False, capture_output=True, text=True).stdout
+    print("\n".join(line for line in out.splitlines()
+                    if line and not line.startswith(("FAIL", " ")) or line.startswith(("pass rate", "eval:"))))
+
+
 @contextlib.contextmanager
 def assistant() -> Iterator[str]:
     """The trained assistant and its action server on free loopback ports, until the block ends."""
@@ -229,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             print_table("sealed bank (tests/data/sealed/, totals only)", tally, [], False)
         if "conversations" in parts:
             run_conversations(url, args.misses)
+            run_sealed_conversations(url)
         if args.dump:
             args.dump.write_text("".join(json.dumps(d) + "\n" for d in DUMP), encoding="utf-8")
         if "safety" in parts:
