@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import CATALOG, MATCHER, drug_facet_of
 from bot.contract import (
+    ANSWER_CONFIDENCE,
     CLARIFY_FACET,
     DRUG_CLASS_ENTITY,
     DRUG_ENTITY,
@@ -22,6 +23,7 @@ from bot.contract import (
     DRUG_SLOT,
     FACET_ENTITY,
     PENDING_FACET_SLOT,
+    ROUTE,
     UNKNOWN_WORDS,
 )
 from bot.knowledge.drugs import Drug, DrugClass
@@ -172,6 +174,16 @@ def is_a_follow_up(tracker: Tracker) -> bool:
     if not tracker.get_slot(DRUG_SLOT) or len(text.split()) > FOLLOW_UP_MAX_WORDS:
         return False
     return not (MATCHER.match(text).found or tracker.latest_message.get(UNKNOWN_WORDS))
+
+
+def drug_question_set_aside(tracker: Tracker) -> str | None:
+    """The facet of a drug question the NLU passed to another topic because it names no drug ("and side
+    effects?"), when it is a follow-up on the medicine in focus, which the NLU cannot see."""
+    route = tracker.latest_message.get(ROUTE) or {}
+    key = (tracker.latest_message.get(ANSWER_CONFIDENCE) or {}).get("key") or ""
+    if route.get("from") != DRUG_INTENT or not key.startswith(f"{DRUG_INTENT}/") or not is_a_follow_up(tracker):
+        return None
+    return key.split("/", 1)[1]
 
 
 def facet_of_a_follow_up(tracker: Tracker, topic: str | None) -> str | None:

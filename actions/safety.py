@@ -9,9 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import last_bot_responses, selected_answer
+from actions.conversation import CATALOG, last_bot_responses, selected_answer
 from actions.episode import IN_CARE_RESPONSE
-from bot.contract import AMBER_INTENT, EPISODE_SLOT, IN_CARE, SAFETY
+from bot.contract import AMBER_INTENT, DRUG_SLOT, EPISODE_SLOT, IN_CARE, SAFETY
+from bot.language.drug_matcher import DrugMatch, medicines_of
+from bot.safety.detector import PRECEDENCE, default_detector
 
 RESPONSE_FOR_LEVEL = {
     "emergency": "utter_emergency", "poison": "utter_poison", "red": "utter_red_flag", "amber": "utter_amber",
@@ -29,6 +31,21 @@ def safety_of(tracker: Tracker) -> dict:
     return tracker.latest_message.get(SAFETY) or {}
 
 
+def urgency_of_turn(tracker: Tracker) -> str | None:
+    """The urgency the safety layer found, raised by the medicine in focus when the message does not name it:
+    "she has a new cough and is breathless on the stairs" two turns after "my wife is on Enhertu" is red,
+    not amber (the NLU sees one message; the conversation's medicine is in a slot)."""
+    level = safety_of(tracker).get("level")
+    drug = CATALOG.drugs.get(tracker.get_slot(DRUG_SLOT) or "")
+    if level != "amber" or drug is None:
+        return level
+    medicines = medicines_of(DrugMatch(drug=drug), CATALOG)
+    finding = default_detector().detect(tracker.latest_message.get("text") or "", medicines)
+    if finding and PRECEDENCE.index(finding.level) < PRECEDENCE.index(level):
+        return finding.level
+    return level
+
+
 class ActionUrgentAnswer(Action):
     """Says the answer of the symptom's urgency grade (data/safety.yml), or 'tell the nurse' when the person is
     already with medical help (said in this message, or earlier in the urgent episode)."""
@@ -42,7 +59,7 @@ class ActionUrgentAnswer(Action):
             dispatcher.utter_message(response=TELL_THE_NURSE)
             return [SlotSet(EPISODE_SLOT, IN_CARE)]
         intent = tracker.get_intent_of_latest_message()
-        level = safety.get("level") or ("amber" if intent == AMBER_INTENT else "red")
+        level = urgency_of_turn(tracker) or ("amber" if intent == AMBER_INTENT else "red")
         response = RESPONSE_FOR_LEVEL.get(level, RESPONSE_FOR_LEVEL["red"])
         said_last = last_bot_responses(tracker)
         if response in said_last or response + AGAIN in said_last:

@@ -6,7 +6,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import first_sentence, full_topic, last_answer_texts, responses_said
-from actions.drugs import ActionDrugAnswer, facet_of_a_follow_up
+from actions.drugs import ActionDrugAnswer, drug_question_set_aside, facet_of_a_follow_up
 from bot.contract import SUBTYPE_SLOT, TOPIC_ENTITY
 from bot.knowledge.answers import topic_titles
 from bot.language.subtype_matcher import subtype_key
@@ -39,7 +39,7 @@ class ActionTopicAnswer(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         key = full_topic(tracker)
-        if facet := facet_of_a_follow_up(tracker, key):
+        if facet := drug_question_set_aside(tracker) or facet_of_a_follow_up(tracker, key):
             return ActionDrugAnswer().run(dispatcher, tracker, domain, facet=facet)
         response = f"utter_{key}"
         responses = domain.get("responses", {})
@@ -82,6 +82,8 @@ class ActionTreatmentAnswer(Action):
         return "action_treatment_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if facet := drug_question_set_aside(tracker):
+            return ActionDrugAnswer().run(dispatcher, tracker, domain, facet=facet)
         key = full_topic(tracker) or "treatment/overview"
         subtype = tracker.get_slot(SUBTYPE_SLOT)
         if subtype and key in SHAPED_BY_SUBTYPE:

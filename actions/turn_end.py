@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
     CATALOG,
+    MATCHER,
     answered_this_turn,
     bot_texts_since_user,
     full_topic,
@@ -16,6 +17,7 @@ from actions.conversation import (
     topics_asked_about,
     turns_since_response,
 )
+from actions.safety import urgency_of_turn
 from bot.contract import (
     AMBER_INTENT,
     ANSWER_CONFIDENCE,
@@ -44,6 +46,7 @@ from bot.contract import (
 )
 from bot.knowledge.answers import source_of
 from bot.knowledge.questions_to_ask import suggested_questions
+from bot.language.input_guard import default_language_hints
 from bot.language.question_text import already_saved
 
 META_CHANNELS = {"rest", "socketio"}  # channels whose front ends read the custom meta payload
@@ -58,6 +61,7 @@ DRUG_RESPONSE_PREFIX = "utter_drug/"
 COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status"}
 FEEDBACK_ROOM = 720  # longest answer text (with its source line) that still gets the prompt on a phone screen
 FEEDBACK_PROMPT = "utter_ask_helpful"
+HINTS = default_language_hints()
 FEEDBACK_EVERY = 3  # "Was this helpful?" at most once in this many answers
 
 
@@ -91,7 +95,7 @@ class ActionReplyMeta(Action):
         # Only an answered drug question is about a drug (not "which medicine did you mean?").
         drug = tracker.get_slot(DRUG_SLOT) if facet and source else None
         safety = tracker.latest_message.get(SAFETY) or {}
-        level = safety.get("level") if intent in (RED_FLAG_INTENT, AMBER_INTENT) else None
+        level = urgency_of_turn(tracker) if intent in (RED_FLAG_INTENT, AMBER_INTENT) else None
         episode, episode_events = self._episode(tracker, intent, level, safety.get("rule"))
         if tracker.get_latest_input_channel() in META_CHANNELS:
             meta = {
@@ -111,8 +115,13 @@ class ActionReplyMeta(Action):
             if tracker.latest_message.get(ANSWER_CONFIDENCE) and not facet:
                 meta["confidence"] = tracker.latest_message[ANSWER_CONFIDENCE]
             dispatcher.utter_message(json_message={"meta": meta})
-        # A new curated topic ends the drug thread: "its side effects" now needs a name.
-        events: list[EventType] = [SlotSet(DRUG_SLOT, None)] if topic and not drug and not facet else []
+        # A medicine named moves the focus to it, whatever the answer; a new curated topic ends the drug thread
+        # ("its side effects" then needs a name).
+        named = MATCHER.match(tracker.latest_message.get("text") or "").drug
+        if named:
+            events: list[EventType] = [SlotSet(DRUG_SLOT, named.generic)] if named.generic != drug else []
+        else:
+            events = [SlotSet(DRUG_SLOT, None)] if topic and not drug and not facet else []
         events += episode_events
         if self._asks_for_feedback(tracker, intent, topic, drug, source, used=sum(map(len, texts))):
             self._suggest_a_question(dispatcher, tracker, topic, drug, used=sum(map(len, texts)))
@@ -127,6 +136,8 @@ class ActionReplyMeta(Action):
         answer opens one (or raises its level), unless the person is already with medical help."""
         episode = tracker.get_slot(EPISODE_SLOT)
         opened = CRISIS_INTENT if intent == CRISIS_INTENT else level
+        if episode == IN_CARE and HINTS.says_back_home(tracker.latest_message.get("text") or ""):
+            return None, [SlotSet(EPISODE_SLOT, None)]  # home again: the episode is over
         if opened not in EPISODE_LEVELS or episode == IN_CARE:
             return episode, []
         if episode in EPISODE_LEVELS and EPISODE_LEVELS.index(episode) < EPISODE_LEVELS.index(opened):

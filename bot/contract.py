@@ -55,11 +55,11 @@ SUBTYPE_SLOT = "subtype"
 MY_QUESTIONS_SLOT = "my_questions"
 LAST_TOPIC_SLOT = "last_topic"
 PENDING_FACET_SLOT = "pending_facet"  # the facet asked when the bot had to ask "which medicine?"
-# The urgent episode (issue 22): the level of the last emergency, poison, red or crisis answer, until the
-# person is with medical help ("in_care"); and the rule that opened it.
+# The urgent episode (issue 22): the level of the last crisis, emergency, poison, red or amber answer (most
+# urgent first), until the person is with medical help ("in_care"); and the rule that opened it.
 EPISODE_SLOT = "urgent_episode"
 EPISODE_RULE_SLOT = "urgent_rule"
-EPISODE_LEVELS = ("crisis", "emergency", "poison", "red")
+EPISODE_LEVELS = ("crisis", "emergency", "poison", "red", "amber")
 IN_CARE = "in_care"
 
 # ---- entities

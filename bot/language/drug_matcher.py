@@ -215,6 +215,18 @@ class DrugMatcher:
         return found
 
 
+def medicines_of(match: DrugMatch, catalog: DrugCatalog | None = None) -> frozenset[str]:
+    """Identifiers of the drug data a match names, for the safety layer's drug-aware rules: generic names,
+    `class:<id>` and `kind:<kind>` of each drug or class."""
+    catalog = catalog or default_catalog()
+    drugs = [d for d in [match.drug, *match.candidates] if d is not None]
+    classes = [catalog.classes.get(d.drug_class) for d in drugs] + [match.drug_class]
+    found = {d.generic for d in drugs}
+    for drug_class in filter(None, classes):
+        found |= {f"class:{drug_class.id}", f"kind:{drug_class.kind}"}
+    return frozenset(found)
+
+
 @cache
 def default_matcher() -> DrugMatcher:
     """The matcher for the project's drug file, built once per process."""

@@ -27,6 +27,7 @@ class LanguageHints:
     foreign_words: frozenset
     anaphora: frozenset = frozenset()
     person_pronouns: frozenset = frozenset()
+    back_home: re.Pattern | None = None
     what_is: re.Pattern | None = None
     clarify: re.Pattern | None = None
 
@@ -36,6 +37,7 @@ class LanguageHints:
         words = {w.lower() for words in data["foreign_function_words"].values() for w in words}
         return cls(frozenset(words), frozenset(data.get("anaphora") or ()),
                    frozenset(data.get("person_pronouns") or ()),
+                   re.compile(data["back_home"], re.I) if data.get("back_home") else None,
                    re.compile(data["what_is"], re.I) if data.get("what_is") else None,
                    re.compile(data["clarify"], re.I) if data.get("clarify") else None)
 
@@ -50,6 +52,10 @@ class LanguageHints:
     def points_back(self, text: str) -> bool:
         """True when the message has a word that points back to something named earlier ("it", "that")."""
         return bool(set(words_of(text)) & self.anaphora)
+
+    def says_back_home(self, text: str) -> bool:
+        """The person is home again after hospital ("she's home now")."""
+        return bool(self.back_home and self.back_home.search(text))
 
     def about_someone(self, text: str) -> bool:
         """True when the message speaks of a person as she or he ("will she lose her hair?")."""

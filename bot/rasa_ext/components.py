@@ -45,7 +45,7 @@ from bot.contract import (
     SAFETY_CORRECTION_INTENT,
     UNKNOWN_WORDS,
 )
-from bot.language.drug_matcher import DrugMatch, default_matcher
+from bot.language.drug_matcher import DrugMatch, default_matcher, medicines_of
 from bot.language.input_guard import Vocabulary, classify, default_language_hints
 from bot.language.question_text import is_add_request
 from bot.language.routing import Features, default_router
@@ -60,9 +60,9 @@ from bot.paths import (
     SUBTYPES_FILE,
 )
 from bot.rasa_ext import remote_action
-from bot.rasa_ext.safety_reading import meaning_training_set, medicines_of
+from bot.rasa_ext.safety_reading import meaning_training_set
 from bot.rasa_ext.understanding import encoder_vector
-from bot.safety.detector import MENTION, PRECEDENCE, SafetyDetector, SafetyFinding
+from bot.safety.detector import MENTION, SafetyDetector, SafetyFinding
 from bot.safety.meaning import MEANING, MeaningDetector, MeaningReading
 from bot.text import CleanText, sanitise, words_of
 
@@ -77,10 +77,6 @@ UNKNOWN_DRUG_MAX_WORDS = 10
 UNKNOWN_DRUG_MIN_LETTERS = 6
 _SAFETY_PATTERNS_FILE = "safety.yml"
 _FINGERPRINTS_FILE = "data_fingerprints.json"
-# Pattern findings the meaning detector may raise to a more urgent level (a mild symptom); other grades, and dose
-# questions ("should i take two today", which it would read as an overdose), stand as the patterns give them.
-MILD_LEVELS = frozenset({"amber"})
-
 # Data files the components read at load besides the model: their hashes at train time are kept in the
 # model, and a model refuses to load beside different ones (retrain with `make train`). The safety
 # patterns are not read from disk at all: the model carries the copy it was trained and tested with.
@@ -340,9 +336,9 @@ class SafetyGuard(GraphComponent):
         In a long story, a symptom the patterns found gives way when the meaning detector reads the story as
         harmless (a bare mention at `meaning_veto_mention`, a report at `meaning_veto_report`; a crisis never),
         and a bare dose word when the answer model sees no dose question in it. Unless the message corrects the
-        assistant, the meaning detector's alarm stands where the patterns found nothing, or only a mild (amber)
-        symptom and it reads something more urgent. A dose question, and a symptom the patterns grade emergency or
-        red, keep the patterns' grade."""
+        assistant, the meaning detector's alarm stands where the patterns found nothing. A finding of the
+        patterns keeps their grade: raised by meaning, mild symptoms ("a tickly cough, breathing is fine") were
+        read as emergencies (6 of 76 amber messages of the development sets), and dose questions as overdoses."""
         long = len(text.split()) >= int(self.config["long_message_words"])
         if finding and long and reading is not None and finding.level not in ("crisis", "dose"):
             veto = self.config["meaning_veto_mention" if finding.evidence == MENTION else "meaning_veto_report"]
@@ -351,8 +347,7 @@ class SafetyGuard(GraphComponent):
         if finding and long and finding.level == "dose" and finding.evidence == MENTION \
                 and self._no_dose_question(message):
             return None, finding.rule_id
-        if reading is not None and reading.level and not correction and (finding is None or (
-                finding.level in MILD_LEVELS and PRECEDENCE.index(reading.level) < PRECEDENCE.index(finding.level))):
+        if reading is not None and reading.level and not correction and finding is None:
             level = reading.level
             return SafetyFinding(MEANING, f"meaning_{level}", f"read as {level} by meaning", level, MEANING), None
         return finding, None

@@ -1,6 +1,4 @@
-"""What the safety guard reads besides the patterns: the medicines a message is about, and the meaning
-detector's training set (the safety examples and the NLU examples).
-"""
+"""The meaning detector's training set: the safety examples and the NLU examples."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +8,6 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import AMBER_INTENT, CRISIS_CHECK_INTENT, CRISIS_INTENT, RED_FLAG_INTENT
-from bot.knowledge.drugs import default_catalog
-from bot.language.drug_matcher import DrugMatch
 from bot.language.encoder import default_encoder
 from bot.rasa_ext.understanding import answer_key, encoder_vector
 from bot.safety.detector import SafetyDetector
@@ -19,18 +15,6 @@ from bot.safety.meaning import ALARMS, NONE, load_examples
 
 # NLU examples of these answer keys are alarms (labelled by the patterns' grade, or left out); all others harmless.
 _ALARM_KEYS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, CRISIS_CHECK_INTENT})
-
-
-def medicines_of(match: DrugMatch) -> frozenset[str]:
-    """Identifiers of the drug data that a message names, for the drug-aware rules: generic names,
-    `class:<id>` and `kind:<kind>` of each drug or class it names."""
-    catalog = default_catalog()
-    drugs = [d for d in [match.drug, *match.candidates] if d is not None]
-    classes = [catalog.classes.get(d.drug_class) for d in drugs] + [match.drug_class]
-    found = {d.generic for d in drugs}
-    for drug_class in filter(None, classes):
-        found |= {f"class:{drug_class.id}", f"kind:{drug_class.kind}"}
-    return frozenset(found)
 
 
 def meaning_training_set(training_data: TrainingData, examples_dir: Path,

@@ -71,3 +71,35 @@ def test_in_hospital_the_episode_stops_saying_911(new_chat):
     assert "911" not in reply and "nurse" in reply.lower() and meta["episode"] == "in_care", reply
     reply, meta = reply_of(chat, "how is spinal cord compression treated")
     assert "911" not in reply, reply
+
+
+def test_the_medicine_in_focus_grades_a_symptom_told_later(new_chat):
+    chat = new_chat()
+    chat.send("my wife is on enhertu for her lung mets")
+    reply, meta = reply_of(chat, "she has a new cough that started this week, she's a bit more tired")
+    assert meta["urgency"] == "red" and "24-hour" in reply, (reply, meta)
+    reply, meta = reply_of(chat, "can we wait till the morning")
+    assert "24-hour" in reply and meta["episode"] == "red", reply
+
+
+def test_a_headache_with_brain_metastases_cannot_wait_for_the_scan(new_chat):
+    reply, meta = reply_of(new_chat(), "headache all evening, tylenol isnt touching it. i have a brain met. "
+                                       "can i just wait for my mri on friday?")
+    assert meta["urgency"] in ("red", "emergency") and "24-hour" in reply, (reply, meta)
+
+
+def test_an_amber_answer_is_followed_through(new_chat):
+    chat = new_chat()
+    _, meta = reply_of(chat, "i've had diarrhea 5 times today, more than usual, no fever")
+    assert meta["urgency"] == "amber" and meta["episode"] == "amber"
+    reply, _ = reply_of(chat, "can it wait till my appointment next week")
+    assert "call" in reply.lower() and "don't have a reviewed answer" not in reply, reply
+
+
+def test_home_again_ends_the_in_care_mode(new_chat):
+    chat = new_chat()
+    chat.send("my mum collapsed and wont wake up")
+    _, meta = reply_of(chat, "the paramedics are here now")
+    assert meta["episode"] == "in_care"
+    _, meta = reply_of(chat, "she's home now, they sent her home this afternoon")
+    assert meta["episode"] is None, meta

@@ -156,3 +156,11 @@ def test_two_equally_likely_drugs_are_ambiguous():
     })
     match = DrugMatcher(DrugCatalog(data)).match("is bexarotene a pill")
     assert match.ambiguous and {d.generic for d in match.candidates} == {"bexarotine", "bexarotane"}
+
+
+def test_medicines_of_a_match_name_the_drug_its_class_and_kind():
+    from bot.language.drug_matcher import default_matcher, medicines_of
+
+    found = medicines_of(default_matcher().match("my wife is on ibranse"))
+    assert {"palbociclib", "class:cdk46_inhibitor", "kind:targeted_therapy"} <= found
+    assert medicines_of(default_matcher().match("no medicine named here")) == frozenset()
