@@ -58,6 +58,7 @@ NO_FEEDBACK_INTENTS = frozenset({RED_FLAG_INTENT, AMBER_INTENT, CRISIS_INTENT, C
 NO_FEEDBACK_TOPICS = ("feelings/",)
 REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
 DRUG_RESPONSE_PREFIX = "utter_drug/"
+DECLINE_RESPONSES = frozenset({"utter_fallback_topics", "utter_not_covered"})
 COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status"}
 FEEDBACK_ROOM = 720  # longest answer text (with its source line) that still gets the prompt on a phone screen
 FEEDBACK_PROMPT = "utter_ask_helpful"
@@ -90,6 +91,8 @@ class ActionReplyMeta(Action):
         answered = next((name.removeprefix("utter_") for name, _ in said
                          if "/" in name and not name.startswith(DRUG_RESPONSE_PREFIX)), None)
         topic = f"drug/{facet}" if facet else (answered or full_topic(tracker))
+        # A reply that declined (with or without the likeliest answers as buttons) is a fallback, whatever the intent.
+        declined = any(name in DECLINE_RESPONSES for name, _ in said)
         source = next((sources_text(m["sources"]) for _, m in said if m.get("sources")), None) \
             or next((s for s in map(source_of, texts) if s), None)
         # Only an answered drug question is about a drug (not "which medicine did you mean?").
@@ -104,7 +107,7 @@ class ActionReplyMeta(Action):
                 "crisis": intent in (CRISIS_INTENT, CRISIS_CHECK_INTENT),
                 "refusal": REFUSALS.get(intent),
                 "fallback_count": sum(missed_turns(tracker)),
-                "topic": topic or intent or None,
+                "topic": FALLBACK_INTENT if declined else (topic or intent or None),
                 "drug": drug,
                 "facet": facet,
                 "source": source,
