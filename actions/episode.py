@@ -27,6 +27,7 @@ from bot.contract import (
 STAY_VARIANTS = 3  # utter_episode_stay_<level>_1 .. _3 in domain.yml
 IN_CARE_RESPONSE = "utter_in_care"
 URGENT_INTENTS = frozenset({URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT})
+SMALL_TALK_RESPONSES = {"deny": "utter_anything_else"}  # else utter_<intent>
 
 
 def open_episode(tracker: Tracker) -> str | None:
@@ -105,4 +106,18 @@ class ActionDoseRefusal(Action):
             return [SlotSet(EPISODE_SLOT, IN_CARE)]
         if not say_stay(dispatcher, tracker):
             dispatcher.utter_message(response="utter_no_dosing")
+        return []
+
+
+class ActionSmallTalk(Action):
+    """"ok", "sorry I snapped", "never mind": a short human reply; in an open urgent episode (above all after a
+    crisis: "forget I said anything, I'm just tired"), the episode's repeat instead."""
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not say_stay(dispatcher, tracker):
+            intent = tracker.get_intent_of_latest_message()
+            dispatcher.utter_message(response=SMALL_TALK_RESPONSES.get(intent, f"utter_{intent}"))
         return []
