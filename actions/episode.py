@@ -66,7 +66,7 @@ def with_medical_help(tracker: Tracker) -> bool:
     if tracker.get_intent_of_latest_message() == URGENT_IN_CARE_INTENT:
         return True
     keys = [c.get("key") for c in tracker.latest_message.get(ANSWER_CHOICES) or []]
-    either = [k for k in keys if k in (URGENT_DELAY_INTENT, URGENT_IN_CARE_INTENT)]
+    either = [k for k in keys if k in URGENT_INTENTS]
     return bool(either) and either[0] == URGENT_IN_CARE_INTENT
 
 

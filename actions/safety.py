@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import CATALOG, last_bot_responses, selected_answer
-from actions.episode import IN_CARE_RESPONSE
+from actions.episode import IN_CARE_RESPONSE, says_in_hospital
 from bot.contract import AMBER_INTENT, DRUG_SLOT, EPISODE_SLOT, IN_CARE, SAFETY
 from bot.language.drug_matcher import DrugMatch, medicines_of
 from bot.safety.detector import PRECEDENCE, default_detector
@@ -54,8 +54,7 @@ class ActionUrgentAnswer(Action):
         return "action_urgent_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        safety = safety_of(tracker)
-        if safety.get("correction") == "in_hospital" or tracker.get_slot(EPISODE_SLOT) == IN_CARE:
+        if says_in_hospital(tracker) or tracker.get_slot(EPISODE_SLOT) == IN_CARE:
             dispatcher.utter_message(response=TELL_THE_NURSE)
             return [SlotSet(EPISODE_SLOT, IN_CARE)]
         intent = tracker.get_intent_of_latest_message()
