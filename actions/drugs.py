@@ -18,6 +18,7 @@ from bot.contract import (
     ANSWER_CONFIDENCE,
     CLARIFY_FACET,
     DRUG_CLASS_ENTITY,
+    DRUG_CLASS_SLOT,
     DRUG_ENTITY,
     DRUG_INTENT,
     DRUG_SLOT,
@@ -94,6 +95,7 @@ def drug_fields(drug: Drug) -> dict[str, Any]:
         "class_name": drug_class.name,
         "drug_class_name": drug_class.name,
         "kind": REGISTRY.kinds["not_approved" if drug.withdrawn else drug_class.kind],
+        "is_chemo": REGISTRY.is_chemo[drug_class.kind].format(drug_name=drug.display_name),
         "how_it_works": drug.how_it_works,
         "routes": " or ".join(CATALOG.route_phrases(drug)),
         "side_effects": ", ".join(drug.side_effects),
@@ -126,6 +128,8 @@ def comparison_fields(first: Drug, second: Drug) -> dict[str, Any]:
     phrase = REGISTRY.compare["same_class" if same else "different_class"]
     class_name = CATALOG.classes[first.drug_class].name
     fields["difference"] = phrase.format(class_name=class_name[0].lower() + class_name[1:], **fields)
+    withdrawn = [f"{d.display_name}: {_first_sentence(d.status.note)}" for d in (first, second) if d.status]
+    fields["difference"] = " ".join([*withdrawn, fields["difference"]])
     return fields
 
 
@@ -135,14 +139,32 @@ def comparison_response(first: Drug, second: Drug) -> str:
 
 
 def class_fields(drug_class: DrugClass) -> dict[str, Any]:
-    """Template variables for utter_drug_class."""
-    return {
+    """Template variables for utter_drug_class, and for a facet answered for the whole class."""
+    fields: dict[str, Any] = {
         "class_name": drug_class.name,
+        "drug_name": drug_class.plural or drug_class.name,
         "what_it_is": drug_class.what_it_is,
         "members": ", ".join(d.display_name for d in CATALOG.options(drug_class)),
+        "side_effects": ", ".join(drug_class.side_effects),
+        "warnings": " ".join(_within(drug_class.warnings, WARNINGS_BUDGET)),
+        "all_warnings": "\n".join(drug_class.warnings),
         "sources": ", ".join(drug_class.sources),
         "reviewed": _reviewed(drug_class),
     }
+    for field in REGISTRY.text_fields():
+        fields[field] = getattr(drug_class, field, None) or ""
+    return fields
+
+
+def class_response(drug_class: DrugClass, facet: str) -> str:
+    """A facet the class holds for all its members (its side effects, its stopping answer); else what it is."""
+    spec = REGISTRY.facets.get(facet)
+    if spec is None or not drug_class.plural:
+        return "utter_drug_class"
+    if facet in ("side_effects", "warnings"):
+        return spec.response if drug_class.side_effects and drug_class.warnings else "utter_drug_class"
+    return spec.response if spec.field in REGISTRY.text_fields() and getattr(drug_class, spec.field, None) \
+        else "utter_drug_class"
 
 
 def mentioned(tracker: Tracker) -> DrugMatch:
@@ -218,8 +240,10 @@ class ActionDrugAnswer(Action):
         facet = "what" if facet == COMPARE else facet
         match = mentioned(tracker)
         if match.drug_class and not match.drug:
-            dispatcher.utter_message(response="utter_drug_class", **class_fields(match.drug_class))
-            return [SlotSet(DRUG_SLOT, None), SlotSet(PENDING_FACET_SLOT, None)]
+            response = class_response(match.drug_class, facet)
+            dispatcher.utter_message(response=response, **class_fields(match.drug_class))
+            return [SlotSet(DRUG_SLOT, None), SlotSet(PENDING_FACET_SLOT, None),
+                    SlotSet(DRUG_CLASS_SLOT, match.drug_class.id if response != "utter_drug_class" else None)]
         if match.ambiguous:
             buttons = [self._button(d, facet) for d in match.candidates]
             dispatcher.utter_message(response="utter_ask_which_of", buttons=buttons)

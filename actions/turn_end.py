@@ -25,6 +25,7 @@ from bot.contract import (
     CRISIS_INTENT,
     DIAGNOSIS_INTENT,
     DOSE_INTENT,
+    DRUG_CLASS_SLOT,
     DRUG_SLOT,
     EPISODE_LEVELS,
     EPISODE_RULE_SLOT,
@@ -97,6 +98,7 @@ class ActionReplyMeta(Action):
             or next((s for s in map(source_of, texts) if s), None)
         # Only an answered drug question is about a drug (not "which medicine did you mean?").
         drug = tracker.get_slot(DRUG_SLOT) if facet and source else None
+        drug_class = tracker.get_slot(DRUG_CLASS_SLOT) if facet and source and not drug else None
         safety = tracker.latest_message.get(SAFETY) or {}
         level = urgency_of_turn(tracker) if intent in (RED_FLAG_INTENT, AMBER_INTENT) else None
         episode, episode_events = self._episode(tracker, intent, level, safety.get("rule"))
@@ -109,6 +111,7 @@ class ActionReplyMeta(Action):
                 "fallback_count": sum(missed_turns(tracker)),
                 "topic": FALLBACK_INTENT if declined else (topic or intent or None),
                 "drug": drug,
+                "drug_class": drug_class,
                 "facet": facet,
                 "source": source,
                 "episode": episode,

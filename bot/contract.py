@@ -51,6 +51,7 @@ CORRECTIONS = ("not_crisis", "not_now", "in_hospital")
 
 # ---- slots
 DRUG_SLOT = "drug"
+DRUG_CLASS_SLOT = "drug_class"  # the class a class-level answer was about ("side effects of CDK4/6 inhibitors")
 SUBTYPE_SLOT = "subtype"
 MY_QUESTIONS_SLOT = "my_questions"
 LAST_TOPIC_SLOT = "last_topic"

@@ -50,8 +50,9 @@ class _Entry(BaseModel):
 
 
 # Facet texts (data/facets.yml): on a class they are the default for its drugs; a drug may override each.
-FACET_TEXT_FIELDS = ("partners", "pregnancy", "interactions", "vaccines", "monitoring", "precautions", "duration")
-_FACET_TEXT = Field(None, max_length=300)
+FACET_TEXT_FIELDS = ("partners", "pregnancy", "interactions", "vaccines", "monitoring", "precautions", "duration",
+                     "schedule", "storage", "stopping")
+_FACET_TEXT = Field(None, max_length=420)
 
 
 class _FacetTexts(_Entry):
@@ -64,6 +65,9 @@ class _FacetTexts(_Entry):
     monitoring: str | None = _FACET_TEXT
     precautions: str | None = _FACET_TEXT
     duration: str | None = _FACET_TEXT
+    schedule: str | None = _FACET_TEXT  # how it is given, as a pattern: how often, with food, weeks on and off
+    storage: str | None = _FACET_TEXT
+    stopping: str | None = _FACET_TEXT  # a yes/no answer to "can I stop it now that I am well"
 
     _checked_facets = validator(*FACET_TEXT_FIELDS, allow_reuse=True)(lambda v: v if v is None else _no_dose(v))
 
@@ -76,8 +80,12 @@ class DrugClass(_FacetTexts):
     kind: str
     aliases: list[str] = []
     what_it_is: str = Field(..., max_length=400)
+    plural: str | None = None  # how an answer about the whole class names it ("CDK4/6 inhibitors")
+    side_effects: list[str] = []  # common to the class: a question naming the class gets these
+    warnings: list[str] = []
 
     _checked_text = validator("what_it_is", allow_reuse=True)(_no_dose)
+    _checked_items = validator("side_effects", "warnings", each_item=True, allow_reuse=True)(_no_dose)
 
 
 class Status(BaseModel):
@@ -132,6 +140,7 @@ class DrugFile(BaseModel):
 
     routes: dict[str, str]
     route_labels: dict[str, str] = {}
+    given_by_staff: list[str] = []  # route codes a nurse or doctor gives (never "take" in an answer)
     classes: list[DrugClass]
     drugs: list[Drug]
 
@@ -172,6 +181,7 @@ class DrugCatalog:
     def __init__(self, data: DrugFile) -> None:
         self.routes = data.routes
         self.route_labels = data.route_labels
+        self.given_by_staff = frozenset(data.given_by_staff)
         self.classes = {c.id: c for c in data.classes}
         self.drugs = {d.generic: d for d in data.drugs}
         self.drug_by_name = {normalise_name(n): d for d in data.drugs for n in d.names}
@@ -194,6 +204,10 @@ class DrugCatalog:
     def route_phrases(self, drug: Drug) -> list[str]:
         """Plain phrases for how a drug is given."""
         return [self.routes[r] for r in drug.routes]
+
+    def given_by_staff_only(self, drug: Drug) -> bool:
+        """True when a nurse or doctor gives every form of the drug (it is never 'taken')."""
+        return all(route in self.given_by_staff for route in drug.routes)
 
     def route_labels_of(self, drug: Drug) -> list[str]:
         """Short labels for how a drug is given ("a pill"), for comparisons."""

@@ -27,6 +27,7 @@ class Facet:
     composed: bool = False
     cues: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()  # general answers that, with a medicine in focus, this facet answers
+    yes_no: bool = False  # its answer starts with Yes, No or "It depends on"
 
     @property
     def response(self) -> str:
@@ -38,6 +39,7 @@ class FacetRegistry:
     facets: dict[str, Facet]
     kinds: dict[str, str]  # kind id -> plain phrase ("a hormone therapy")
     compare: dict[str, str]  # how a comparison says what differs: same_class, different_class
+    is_chemo: dict[str, str]  # kind id -> the plain answer to "is it chemo?"
 
     def facet_for_topic(self, topic: str) -> str | None:
         """The facet that answers a general topic ('living/vaccines') for a medicine in focus, if one does."""
@@ -49,10 +51,10 @@ class FacetRegistry:
         facets = {
             name: Facet(name, spec["title"], spec.get("field"), bool(spec.get("required")),
                         bool(spec.get("composed")), frozenset(spec.get("cues") or ()),
-                        frozenset(spec.get("topics") or ()))
+                        frozenset(spec.get("topics") or ()), bool(spec.get("yes_no")))
             for name, spec in data["facets"].items()
         }
-        return cls(facets, dict(data["kinds"]), dict(data["compare"]))
+        return cls(facets, dict(data["kinds"]), dict(data["compare"]), dict(data["is_chemo"]))
 
     def required_text_fields(self) -> list[str]:
         """Fields every drug must resolve that hold one text (not the core list fields of the schema)."""

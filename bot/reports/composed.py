@@ -20,7 +20,7 @@ DOSE_NUMBER = re.compile(r"\b\d+(\.\d+)?\s*(mg|mcg|µg|micrograms?|milligrams?|u
 
 @dataclass(frozen=True)
 class ComposedAnswer:
-    drug: str
+    drug: str  # a generic name, "class <id>" or "<generic>+<generic>"
     facet: str
     text: str
     names: tuple[str, ...] = ()  # the medicine names it contains (generic, brands, other names)
@@ -40,7 +40,15 @@ def facet_templates() -> dict[str, str]:
 def composed_answers() -> Iterator[ComposedAnswer]:
     """Each single-drug facet answer, and a comparison of each drug with the next one in the file."""
     from actions.conversation import CATALOG
-    from actions.drugs import REGISTRY, ActionDrugAnswer, comparison_fields, comparison_response, drug_fields
+    from actions.drugs import (
+        REGISTRY,
+        ActionDrugAnswer,
+        class_fields,
+        class_response,
+        comparison_fields,
+        comparison_response,
+        drug_fields,
+    )
 
     templates = facet_templates()
     drugs = list(CATALOG.drugs.values())
@@ -55,6 +63,14 @@ def composed_answers() -> Iterator[ComposedAnswer]:
                 continue
             text = templates[response].format(**fields)
             yield ComposedAnswer(drug.generic, response.removeprefix("utter_drug/"), text, tuple(all_names))
+    for drug_class in CATALOG.classes.values():
+        fields = class_fields(drug_class)
+        for facet in REGISTRY.facets:
+            response = class_response(drug_class, facet)
+            if response.startswith("utter_drug/"):
+                text = templates[response].format(**fields)
+                yield ComposedAnswer(f"class {drug_class.id}", response.removeprefix("utter_drug/"), text,
+                                     tuple(all_names))
     for first, second in zip(drugs, drugs[1:], strict=False):
         text = templates[comparison_response(first, second)].format(**comparison_fields(first, second))
         yield ComposedAnswer(f"{first.generic}+{second.generic}", "compare", text, tuple(all_names))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.drugs import default_catalog
 from bot.ops.deploy import endpoints
 from bot.ops.processes import free_port, server_env, stop_process, wait_until
 from bot.paths import CREDENTIALS_FILE, MODELS_DIR, ROOT
@@ -38,6 +39,10 @@ FACET_SET = TEST_DATA / "facet_set.yml"
 LONG_POSTS = TEST_DATA / "long_posts.yml"
 # Scored only: its cases are never printed, so whoever tunes the assistant never reads them.
 SEALED_BANK = TEST_DATA / "sealed" / "question_bank_sealed.yml"
+# Issue 24's answers (new topics and facets): the development bank by answer key, and its sealed twin by key
+# (totals per key, never a case).
+ROUND_24_BANK = TEST_DATA / "question_bank_c.yml"
+SEALED_BANK_24 = TEST_DATA / "sealed" / "question_bank_sealed_24.yml"
 CONVERSATIONS = TEST_DATA / "conversations.yml"
 # Scored only (issue 23): the table by category and the pass rate, never a failing case.
 SEALED_CONVERSATIONS = TEST_DATA / "sealed" / "conversations_sealed_23.yml"
@@ -71,7 +76,7 @@ def outcome(meta: dict) -> str:
         return f"safety:{meta['refusal']}"
     topic = meta.get("topic") or ""
     if meta.get("facet"):
-        return f"drug:{meta.get('drug') or '?'}:{meta['facet']}"
+        return f"drug:{meta.get('drug') or meta.get('drug_class') or '?'}:{meta['facet']}"
     if topic in DECLINES or topic.startswith("input"):
         return "not_covered"
     if topic in CHAT_INTENTS:
@@ -96,6 +101,11 @@ def offered(messages: list[dict]) -> list[str]:
     return keys
 
 
+# A facet answer that also answers another facet's question: "is verzenio chemo or something else" (a `what`
+# question in sets written before is_chemo existed) gets is_chemo, which says what it is after its "No.".
+ALSO_ANSWERS = {"what": ("is_chemo",)}
+
+
 def is_right(got: str, expected: list[str]) -> bool:
     for key in expected:
         if got == key:
@@ -104,7 +114,8 @@ def is_right(got: str, expected: list[str]) -> bool:
             _, drugs, facet = key.rsplit(":", 2) if key.count(":") >= 2 else (None, "", "")
             _, got_drug, got_facet = got.split(":", 2)
             names = drugs.split("+")
-            if facet == got_facet and (got_drug in names or (facet == "compare" and got_drug == "?")):
+            same_facet = facet == got_facet or got_facet in ALSO_ANSWERS.get(facet, ())
+            if same_facet and (got_drug in names or (facet == "compare" and got_drug == "?")):
                 return True
     return False
 
@@ -144,16 +155,16 @@ def score_questions(url: str, items: list[dict], group_by: Callable[[dict], str]
     return tally, [] if sealed else misses  # a sealed set's cases are never listed
 
 
-def print_table(title: str, tally: dict[str, Counter], misses: list, show: bool) -> None:
+def print_table(title: str, tally: dict[str, Counter], misses: list, show: bool, width: int = 16) -> None:
     total = Counter()
-    print(f"\n{title}\n{'topic':16} {'n':>5} {'right':>6} {'declined':>9} {'offered':>8} {'wrong':>6}")
+    print(f"\n{title}\n{'topic':{width}} {'n':>5} {'right':>6} {'declined':>9} {'offered':>8} {'wrong':>6}")
     for group, c in sorted(tally.items()):
         n = c["right"] + c["declined"] + c["wrong"]
         total.update(c)
-        print(f"{group:16} {n:5} {c['right']:6} {c['declined']:9} {c['offered']:8} {c['wrong']:6}")
+        print(f"{group:{width}} {n:5} {c['right']:6} {c['declined']:9} {c['offered']:8} {c['wrong']:6}")
     n = (total["right"] + total["declined"] + total["wrong"]) or 1
     rest = (total["declined"] + total["wrong"]) or 1
-    print(f"{'all':16} {n:5} {total['right']:6} {total['declined']:9} {total['offered']:8} {total['wrong']:6}   "
+    print(f"{'all':{width}} {n:5} {total['right']:6} {total['declined']:9} {total['offered']:8} {total['wrong']:6}   "
           f"right {total['right'] / n:.3f}, declined {total['declined'] / n:.3f}, wrong {total['wrong'] / n:.3f}; "
           f"right answer among the buttons for {total['offered'] / rest:.3f} of the rest")
     if show:
@@ -168,6 +179,15 @@ def bank_items() -> list[dict]:
 def facet_items() -> list[dict]:
     return [{"q": i["q"], "expect": [f"drug:{i['drug']}:{i['facet']}"]}
             for i in yaml.safe_load(FACET_SET.read_text(encoding="utf-8"))]
+
+
+def answer_key_group(item: dict) -> str:
+    """A topic's key; a drug answer's facet ("drug:route"), or "class:<facet>" when it is about a whole class."""
+    key = item["expect"][0]
+    if not key.startswith("drug:"):
+        return key
+    _, who, facet = key.rsplit(":", 2)
+    return f"class:{facet}" if who in default_catalog().classes else f"drug:{facet}"
 
 
 def sealed_group(item: dict) -> str:
@@ -221,7 +241,7 @@ def assistant() -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running assistant (default: start one)")
-    parser.add_argument("--only", default="bank,facets,long,sealed,conversations,safety")
+    parser.add_argument("--only", default="bank,facets,new,long,sealed,conversations,safety")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--dump", type=Path, help="write every scored question (JSON lines) here")
     args = parser.parse_args(argv)
@@ -239,6 +259,13 @@ def main(argv: list[str] | None = None) -> int:
             sealed = yaml.safe_load(SEALED_BANK.read_text(encoding="utf-8"))
             tally, _ = score_questions(url, sealed, sealed_group, sealed=True)
             print_table("sealed bank (tests/data/sealed/, totals only)", tally, [], False)
+        if "new" in parts:
+            items = yaml.safe_load(ROUND_24_BANK.read_text(encoding="utf-8"))
+            print_table("issue 24 answers by key (tests/data/question_bank_c.yml)",
+                        *score_questions(url, items, answer_key_group), args.misses, width=34)
+            sealed = yaml.safe_load(SEALED_BANK_24.read_text(encoding="utf-8"))
+            tally, _ = score_questions(url, sealed, answer_key_group, sealed=True)
+            print_table("issue 24 sealed bank by key (tests/data/sealed/, totals only)", tally, [], False, width=34)
         if "conversations" in parts:
             run_conversations(url, args.misses)
             run_sealed_conversations(url)
