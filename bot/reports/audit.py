@@ -29,6 +29,14 @@ MAX_GRADE = 10.0
 MIN_DRUGS = 40
 MAX_REVIEW_AGE_DAYS = 365
 SOURCE_LINE = re.compile(r"^Source: (?P<orgs>.+) · Reviewed (?P<month>[A-Z][a-z]{2}) (?P<year>\d{4})$", re.M)
+# A yes/no answer gives its answer first.
+YES_NO_OPENING = re.compile(r"^(Yes|No|It depends)\b")
+# An amount of medicine in words or digits ("two tablets", "3 capsules"): never, even in a schedule.
+AMOUNT = re.compile(r"\b(\d+|one|two|three|four|five|six|half an?|a half)\s+(tablets?|capsules?|pills?)\b", re.I)
+# "Take" for a medicine a nurse or doctor gives.
+TAKE = re.compile(r"\b(take|takes|taking|taken|took) (it|them|this|the (drug|medicine))\b|"
+                  r"\b(you|people|patients|who) (take|took|are taking)\b"
+                  r"(?! (a |an )?(blood|other|any|calcium|vitamin|supplement|medicines?\b|herbs?))", re.I)
 PHONE = re.compile(r"\b1-\d{3}-[0-9A-Z-]{7,}\b|\b\d{3}-\d{3}-\d{4}\b")
 
 
@@ -113,8 +121,39 @@ def metadata_problems() -> list[str]:
     return problems
 
 
+def drug_answer_problems() -> list[str]:
+    """Drug answers: a yes/no facet starts with its answer, no amount, and no "take" for a drug a nurse gives."""
+    from actions.drugs import REGISTRY
+
+    catalog = default_catalog()
+    problems = []
+    for composed in composed_answers():
+        name = f"drug {composed.drug} {composed.facet}"
+        facet = REGISTRY.facets.get(composed.facet)
+        if facet and facet.yes_no and not YES_NO_OPENING.match(composed.text):
+            problems.append(f"{name}: a yes/no answer must start with Yes, No or It depends ({composed.text[:40]!r})")
+        if m := AMOUNT.search(composed.text):
+            problems.append(f"{name}: states an amount ({m.group(0)!r})")
+        drug = catalog.drugs.get(composed.drug)
+        if drug and catalog.given_by_staff_only(drug) and (m := TAKE.search(composed.text)):
+            problems.append(f"{name}: says {m.group(0)!r} of a medicine a nurse gives")
+    return problems
+
+
+def yes_no_problems() -> list[str]:
+    """A curated answer marked yes_no starts with Yes, No or It depends."""
+    problems = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for name, variations in _responses(path).items():
+            for variation in variations:
+                meta = variation.get("metadata") or {}
+                if meta.get("yes_no") and not meta.get("composed") and not YES_NO_OPENING.match(variation["text"]):
+                    problems.append(f"{name}: a yes/no answer must start with Yes, No or It depends")
+    return problems
+
+
 def run() -> int:
-    problems: list[str] = metadata_problems()
+    problems: list[str] = metadata_problems() + drug_answer_problems() + yes_no_problems()
     verified = verified_phone_numbers()
     all_answers = list(answers())
     graded = [a for a in all_answers if len(plain_text(a.text).split()) >= 12] + list(drug_sentences())

@@ -87,3 +87,19 @@ def test_a_withdrawn_drug_is_never_offered_as_an_option():
     assert {d.generic for d in withdrawn} >= {"bevacizumab", "atezolizumab"}
     for drug_class in catalog.classes.values():
         assert not any(d.withdrawn for d in catalog.options(drug_class))
+
+
+def test_every_yes_no_drug_answer_starts_with_its_answer_and_nurse_given_drugs_are_never_taken():
+    from bot.reports.audit import drug_answer_problems, yes_no_problems
+
+    assert drug_answer_problems() == []
+    assert yes_no_problems() == []
+
+
+def test_the_audit_catches_an_amount_a_take_and_a_yes_no_without_its_answer():
+    from bot.reports.audit import AMOUNT, TAKE, YES_NO_OPENING
+
+    assert AMOUNT.search("Take two tablets once a day") and not AMOUNT.search("once a day for 21 days")
+    assert TAKE.search("Most people take it for years")
+    assert not TAKE.search("Tell your team if you take a blood thinner")
+    assert YES_NO_OPENING.match("No, not on your own.") and not YES_NO_OPENING.match("Stopping is decided with")
