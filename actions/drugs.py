@@ -49,6 +49,10 @@ def _reviewed(entry: Drug | DrugClass) -> str:
     return entry.last_reviewed.strftime("%b %Y")
 
 
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 def _first_sentence(text: str) -> str:
     head, dot, _ = text.partition(". ")
     return head + "." if dot else text
@@ -95,7 +99,8 @@ def drug_fields(drug: Drug) -> dict[str, Any]:
         "class_name": drug_class.name,
         "drug_class_name": drug_class.name,
         "kind": REGISTRY.kinds["not_approved" if drug.withdrawn else drug_class.kind],
-        "is_chemo": REGISTRY.is_chemo[drug_class.kind].format(drug_name=drug.display_name),
+        "Drug_name": _capitalised(drug.display_name),  # the name opening a sentence
+        "is_chemo": REGISTRY.is_chemo[drug_class.kind].format(Drug_name=_capitalised(drug.display_name)),
         "how_it_works": drug.how_it_works,
         "routes": " or ".join(CATALOG.route_phrases(drug)),
         "side_effects": ", ".join(drug.side_effects),
@@ -128,8 +133,9 @@ def comparison_fields(first: Drug, second: Drug) -> dict[str, Any]:
     phrase = REGISTRY.compare["same_class" if same else "different_class"]
     class_name = CATALOG.classes[first.drug_class].name
     fields["difference"] = phrase.format(class_name=class_name[0].lower() + class_name[1:], **fields)
-    withdrawn = [f"{d.display_name}: {_first_sentence(d.status.note)}" for d in (first, second) if d.status]
-    fields["difference"] = " ".join([*withdrawn, fields["difference"]])
+    withdrawn = [d for d in (first, second) if d.status]
+    if len(withdrawn) == 1:  # "abraxane with tecentriq?": what happened to the approval, and what stands now
+        fields["difference"] = f"{withdrawn[0].display_name}: {withdrawn[0].status.note}"
     return fields
 
 
@@ -143,6 +149,7 @@ def class_fields(drug_class: DrugClass) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "class_name": drug_class.name,
         "drug_name": drug_class.plural or drug_class.name,
+        "Drug_name": _capitalised(drug_class.plural or drug_class.name),
         "what_it_is": drug_class.what_it_is,
         "members": ", ".join(d.display_name for d in CATALOG.options(drug_class)),
         "side_effects": ", ".join(drug_class.side_effects),

@@ -81,7 +81,7 @@ def plain_text(text: str, names: tuple[str, ...] = ()) -> str:
     text = SOURCE_LINE.sub("", text)
     for name in sorted(names, key=len, reverse=True):
         text = re.sub(re.escape(name), "it", text, flags=re.I)
-    return re.sub(r"\{[a-z_]+\}", "it", text).strip()
+    return re.sub(r"\{[A-Za-z_]+\}", "it", text).strip()
 
 
 def drug_sentences() -> Iterator[Answer]:

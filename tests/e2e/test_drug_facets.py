@@ -57,3 +57,56 @@ def test_no_composed_answer_states_a_dose(new_chat):
     for text in ("how much letrozole do i take", "what is letrozole", "side effects of kisqali"):
         reply = new_chat().say(text)
         assert not re.search(r"\b\d+(\.\d+)? ?(mg|mcg|units)\b", reply), (text, reply)
+
+
+def _data_text(field: str, generic: str) -> str:
+    """A facet text of a drug (or its class) from the data file, as the reply shows it."""
+    from bot.knowledge.drugs import default_catalog
+
+    catalog = default_catalog()
+    return (catalog.facet_text(catalog.drugs[generic], field) or "").lower()
+
+
+def test_how_a_pill_is_taken_gives_its_schedule_pattern_and_no_amount(new_chat):
+    reply, meta = meta_of(new_chat(), "how do i take ibrance")
+    assert meta["facet"] == "route" and meta["drug"] == "palbociclib"
+    assert _data_text("schedule", "palbociclib")[:60] in reply
+    assert "you take by mouth" in reply and not re.search(r"\b(\d+|one|two|three) (tablets?|capsules?)\b", reply)
+
+
+def test_an_infusion_is_given_never_taken(new_chat):
+    reply, meta = meta_of(new_chat(), "how often is enhertu given")
+    assert meta["facet"] == "route" and meta["drug"] == "trastuzumab deruxtecan"
+    assert "nurse gives you" in reply and not re.search(r"\b(you take|take it)\b", reply)
+
+
+def test_is_it_chemo_gets_a_plain_no_first(new_chat):
+    messages = new_chat().send("is ibrance chemo?")
+    text = next(m["text"] for m in messages if m.get("text"))
+    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    assert meta["facet"] == "is_chemo" and text.startswith("No.")
+
+
+def test_stopping_when_scans_are_clear_is_answered_not_refused(new_chat):
+    messages = new_chat().send("Can I stop Femara now that my scans are clear?")
+    text = next(m["text"] for m in messages if m.get("text"))
+    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    assert meta["facet"] == "stopping" and meta["drug"] == "letrozole" and meta["refusal"] is None
+    assert text.startswith("No")
+
+
+def test_a_question_naming_a_class_gets_the_class_answer(new_chat):
+    reply, meta = meta_of(new_chat(), "what side effects do cdk4/6 inhibitors have")
+    assert meta["facet"] == "side_effects" and meta["drug_class"] == "cdk46_inhibitor"
+    assert "cdk4/6 inhibitors" in reply
+
+
+def test_storage_of_a_hazardous_pill(new_chat):
+    reply, meta = meta_of(new_chat(), "how should i store my xeloda and get rid of leftover pills")
+    assert meta["facet"] == "storage" and meta["drug"] == "capecitabine"
+    assert _data_text("storage", "capecitabine")[:50] in reply
+
+
+def test_a_withdrawn_partner_in_a_comparison_says_it_was_withdrawn(new_chat):
+    reply, _ = meta_of(new_chat(), "abraxane vs tecentriq")
+    assert "withdr" in reply and "not swapped" not in reply

@@ -121,7 +121,7 @@ def test_fear_grief_and_biology_are_not_crisis(text):
     "i forgot my anastrozole this morning",
     "can i take my ibrance at night instead of the morning",
     "is it ok to skip my tamoxifen for the weekend",
-    "should i take capecitabine with food",
+    "im going to stop my piqray for a few days before my holiday",
 ])
 def test_dose_questions(text):
     assert level(text) == "dose", text
@@ -175,6 +175,10 @@ def test_drug_aware_rules_stay_quiet_without_the_medicine_or_for_a_question(text
     "how much does ibrance cost a month",
     "how long do people usually stay on kisqali",
     "will letrozole make my hair thin",
+    # the general pattern and stopping are answered (drug/route, drug/stopping), never with an amount
+    "should i take capecitabine with food",
+    "can i stop femara now that my scans are clear",
+    "do i keep taking ibrance in remission",
 ])
 def test_schedules_costs_and_dose_words_are_not_dose_questions(text):
     assert level(text) == "none", text
