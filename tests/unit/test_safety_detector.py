@@ -193,6 +193,13 @@ def test_schedules_costs_and_dose_words_are_not_dose_questions(text):
     "what temperature counts as a fever on chemo",
     "how do i know if it is an infection",
     "what is a pulmonary embolism",
+    # issue 24: questions about a drug's risks, infusion reactions, idioms and scans
+    "my sister is starting tamoxifen. i read online it causes blood clots. how dangerous is it really?",
+    "my mum gets the shakes during her herceptin infusions, is that normal",
+    "cant stand the smell of coffee since chemo, are food aversions normal?",
+    "mum finds it hard to swallow big tablets, can we crush them",
+    "the mri shows new spots after her brain radiation, what are the options now",
+    "zometa infusion how long does it take and how often",
 ])
 def test_information_questions_do_not_fire(text):
     assert level(text) == "none", text
