@@ -39,6 +39,8 @@ CLARIFY = CLARIFY_FACET  # an unclear message naming a drug: ask which facet, as
 CLARIFY_FACETS = ("what", "route", "side_effects", "interactions", "duration")
 # Facets a withdrawn drug answers with its status: it is explained, never offered as an option.
 STATUS_INSTEAD = {"what", "who", "partners", "route"}
+# A question naming two medicines, one of them withdrawn, gets the comparison (which says what stands now).
+WITHDRAWN_PAIR_FACETS = {"what", "who", "partners", "status"}
 SHORT_REPLY_WORDS = 4
 FOLLOW_UP_MAX_WORDS = 12  # a longer message is a new question, not a follow-up on the medicine in focus
 WARNINGS_BUDGET = 380  # characters of warnings in a side-effects answer; the rest on a "Warning signs" button
@@ -240,7 +242,10 @@ class ActionDrugAnswer(Action):
         """Answers the facet asked (or `facet`, when the caller resolved a follow-up)."""
         text = tracker.latest_message.get("text") or ""
         facet = facet or self._facet(tracker, text)
-        if facet == COMPARE and len(drugs := MATCHER.drugs_named(text)) >= 2:
+        drugs = MATCHER.drugs_named(text)
+        # "abraxane with tecentriq?": two medicines, one withdrawn, whatever the facet read: say what stands now
+        with_withdrawn = facet in WITHDRAWN_PAIR_FACETS and any(d.withdrawn for d in drugs)
+        if (facet == COMPARE or with_withdrawn) and len(drugs) >= 2:
             response = comparison_response(drugs[0], drugs[1])
             dispatcher.utter_message(response=response, **comparison_fields(drugs[0], drugs[1]))
             return [SlotSet(DRUG_SLOT, drugs[1].generic), SlotSet(PENDING_FACET_SLOT, None)]
@@ -250,7 +255,7 @@ class ActionDrugAnswer(Action):
             response = class_response(match.drug_class, facet)
             dispatcher.utter_message(response=response, **class_fields(match.drug_class))
             return [SlotSet(DRUG_SLOT, None), SlotSet(PENDING_FACET_SLOT, None),
-                    SlotSet(DRUG_CLASS_SLOT, match.drug_class.id if response != "utter_drug_class" else None)]
+                    SlotSet(DRUG_CLASS_SLOT, match.drug_class.id)]
         if match.ambiguous:
             buttons = [self._button(d, facet) for d in match.candidates]
             dispatcher.utter_message(response="utter_ask_which_of", buttons=buttons)

@@ -60,7 +60,8 @@ NO_FEEDBACK_TOPICS = ("feelings/",)
 REFUSALS = {DOSE_INTENT: "dose", DIAGNOSIS_INTENT: "diagnosis"}
 DRUG_RESPONSE_PREFIX = "utter_drug/"
 DECLINE_RESPONSES = frozenset({"utter_fallback_topics", "utter_not_covered"})
-COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status"}
+COMPARE_RESPONSES = {"utter_drug_compare_similar": "compare", "utter_drug_status_current": "status",
+                     "utter_drug_class": "what"}
 FEEDBACK_ROOM = 720  # longest answer text (with its source line) that still gets the prompt on a phone screen
 FEEDBACK_PROMPT = "utter_ask_helpful"
 HINTS = default_language_hints()

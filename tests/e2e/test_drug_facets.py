@@ -110,3 +110,8 @@ def test_storage_of_a_hazardous_pill(new_chat):
 def test_a_withdrawn_partner_in_a_comparison_says_it_was_withdrawn(new_chat):
     reply, _ = meta_of(new_chat(), "abraxane vs tecentriq")
     assert "withdr" in reply and "not swapped" not in reply
+
+
+def test_what_a_class_is_names_the_class(new_chat):
+    reply, meta = meta_of(new_chat(), "what is a serd")
+    assert meta["facet"] == "what" and meta["drug_class"] == "serd" and "elacestrant" in reply
