@@ -20,7 +20,7 @@ def turn(chat: Chat, text: str) -> tuple[dict, list[dict]]:
 
 @pytest.mark.parametrize(("text", "drug", "facet"), [
     ("is a glass of wine ok on femara", "letrozole", "interactions"),
-    ("does ibrance count as chemo", "palbociclib", "what"),
+    ("does ibrance count as chemo", "palbociclib", "is_chemo"),
     ("which birth control is safe while on kisqali", "ribociclib", "pregnancy"),
     ("Fuervesant shots. Has anyone done the shots they could give me any advice???", "fulvestrant", "route"),
 ])
@@ -78,3 +78,14 @@ def test_something_else_entirely_is_declined_honestly(new_chat):
     meta, _ = turn(new_chat(), "can you order me a pizza")
     assert meta["topic"] in ("out_of_scope", "nlu_fallback"), meta
     assert meta["facet"] is None and meta["urgency"] == "none"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("is remission the same as being cured", "remission/meaning"),
+    ("does going on morphine mean the end is close", "pain/morphine_fears"),
+])
+def test_a_yes_no_question_gets_its_answer_first(new_chat, text, topic):
+    messages = new_chat().send(text)
+    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    first = next(m["text"] for m in messages if m.get("text"))
+    assert meta["topic"] == topic and first.split()[0].strip(".,") in ("Yes", "No", "It"), (meta, first)

@@ -150,7 +150,7 @@ def test_two_equally_likely_drugs_are_ambiguous():
         "classes": [
             {"id": "c", "name": "c", "kind": "hormone_therapy", "what_it_is": "x", "sources": ["x"],
              "last_reviewed": dt.date(2026, 1, 1), "pregnancy": "x", "interactions": "x", "vaccines": "x",
-             "monitoring": "x", "duration": "x"}
+             "monitoring": "x", "duration": "x", "schedule": "x", "storage": "x", "stopping": "No."}
         ],
         "drugs": [drug("bexarotine"), drug("bexarotane")],
     })
