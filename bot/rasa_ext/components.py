@@ -225,6 +225,13 @@ class SafetyGuard(GraphComponent):
             "long_message_words": 40,
             # a bare dose word in a long story is a dose question only if the answer model also sees one
             "dose_mention_min_confidence": 0.1,
+            # a crisis read by meaning alone gives way when the answer model is this sure of a factual answer
+            # (leaving a trial, writing down end-of-life wishes): never the case for a crisis message of the
+            # development sets, whose likeliest answers are crisis, feelings, support or family
+            "meaning_crisis_factual_confidence": 0.9,
+            "factual_answers": ["treatment/", "tests/", "drug/", "subtype/", "devices/", "care/", "practical/",
+                                "living/", "side_effect/", "spread/", "remission/", "treatment_break/",
+                                "support/advance_directives", "support/fertility"],
         }
 
     @classmethod
@@ -349,8 +356,17 @@ class SafetyGuard(GraphComponent):
             return None, finding.rule_id
         if reading is not None and reading.level and not correction and finding is None:
             level = reading.level
+            if level == "crisis" and self._sure_of_a_factual_answer(message):
+                return None, None
             return SafetyFinding(MEANING, f"meaning_{level}", f"read as {level} by meaning", level, MEANING), None
         return finding, None
+
+    def _sure_of_a_factual_answer(self, message: Message) -> bool:
+        """The answer model's likeliest answer is a factual one ("how do I leave a trial safely") and it is sure."""
+        choices = message.get(ANSWER_CHOICES) or []
+        top = max(choices, key=lambda c: c["confidence"], default=None)
+        return bool(top) and top["key"].startswith(tuple(self.config["factual_answers"])) \
+            and top["confidence"] >= float(self.config["meaning_crisis_factual_confidence"])
 
     def _no_dose_question(self, message: Message) -> bool:
         """The answer model does not see a dose question among its likeliest answers."""

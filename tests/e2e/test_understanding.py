@@ -89,3 +89,13 @@ def test_a_yes_no_question_gets_its_answer_first(new_chat, text, topic):
     meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
     first = next(m["text"] for m in messages if m.get("text"))
     assert meta["topic"] == topic and first.split()[0].strip(".,") in ("Yes", "No", "It"), (meta, first)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("I've made up my mind to leave my clinical trial, the travel is too much. How do I quit it safely?",
+     "treatment/leaving_trial"),
+])
+def test_a_sure_factual_answer_is_not_a_crisis_check_in(new_chat, text, topic):
+    """A crisis read by meaning alone gives way when the answer model is sure of a factual answer."""
+    meta, _ = turn(new_chat(), text)
+    assert meta["topic"] == topic and not meta["crisis"], meta
