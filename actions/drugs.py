@@ -123,13 +123,14 @@ def comparison_fields(first: Drug, second: Drug) -> dict[str, Any]:
     newest = max((first, second), key=lambda d: d.last_reviewed)
     sources = list(dict.fromkeys([*first.sources, *second.sources]))
     fields: dict[str, Any] = {"reviewed": _reviewed(newest), "sources": ", ".join(sources)}
-    for prefix, drug in (("first", first), ("second", second)):
+    for prefix, drug, other in (("first", first, second), ("second", second, first)):
         f = drug_fields(drug)
+        own = [effect for effect in drug.side_effects if effect not in other.side_effects] or drug.side_effects
         fields.update({
             f"{prefix}_name": f["drug_name"], f"{prefix}_short": drug.generic, f"{prefix}_class": f["class_name"],
             f"{prefix}_routes": " or ".join(CATALOG.route_labels_of(drug)),
             f"{prefix}_who": _first_sentence(drug.who_for),
-            f"{prefix}_sources": f["sources"], f"{prefix}_side_effects": ", ".join(drug.side_effects[:3]),
+            f"{prefix}_sources": f["sources"], f"{prefix}_side_effects": ", ".join(own[:3]),
         })
     same = first.drug_class == second.drug_class
     phrase = REGISTRY.compare["same_class" if same else "different_class"]
@@ -253,7 +254,8 @@ class ActionDrugAnswer(Action):
         match = mentioned(tracker)
         if match.drug_class and not match.drug:
             response = class_response(match.drug_class, facet)
-            dispatcher.utter_message(response=response, **class_fields(match.drug_class))
+            dispatcher.utter_message(response=response,
+                                     **self._fields_for(class_fields(match.drug_class), facet, text))
             return [SlotSet(DRUG_SLOT, None), SlotSet(PENDING_FACET_SLOT, None),
                     SlotSet(DRUG_CLASS_SLOT, match.drug_class.id)]
         if match.ambiguous:
@@ -287,8 +289,16 @@ class ActionDrugAnswer(Action):
                 response = self._response(drug, facet)
                 buttons = []
             buttons = [*buttons, self._facet_button(drug, second)]
-        dispatcher.utter_message(response=response, buttons=buttons, **drug_fields(drug))
+        dispatcher.utter_message(response=response, buttons=buttons, **self._fields_for(drug_fields(drug), facet, text))
         return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
+
+    @staticmethod
+    def _fields_for(fields: dict[str, Any], facet: str, text: str) -> dict[str, Any]:
+        """The template variables, with the facet's yes/no lead fitted to how the question asks."""
+        spec = REGISTRY.facets.get(facet)
+        if spec and spec.field and spec.field in fields:
+            fields[spec.field] = spec.led_for(text, fields[spec.field])
+        return fields
 
     @staticmethod
     def _facet(tracker: Tracker, text: str) -> str:

@@ -4,7 +4,9 @@ The schema checks drugs against it, the actions answer from it, the follow-up cu
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
 
@@ -28,10 +30,21 @@ class Facet:
     cues: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()  # general answers that, with a medicine in focus, this facet answers
     yes_no: bool = False  # its answer starts with Yes, No or "It depends on"
+    asked_the_other_way: re.Pattern | None = None  # "do I need it forever?" against "can I stop it?"
+    other_way_leads: dict[str, str] = dataclass_field(default_factory=dict)  # the yes/no lead for the other way round
 
     @property
     def response(self) -> str:
         return f"utter_drug/{self.name}"
+
+    def led_for(self, question: str, text: str) -> str:
+        """The facet's text with the yes/no lead that answers this question (asked one way or the other)."""
+        if self.asked_the_other_way is None or not self.asked_the_other_way.search(question):
+            return text
+        for lead, other in self.other_way_leads.items():
+            if text.startswith(lead):
+                return other + text[len(lead):]
+        return text
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,9 @@ class FacetRegistry:
         facets = {
             name: Facet(name, spec["title"], spec.get("field"), bool(spec.get("required")),
                         bool(spec.get("composed")), frozenset(spec.get("cues") or ()),
-                        frozenset(spec.get("topics") or ()), bool(spec.get("yes_no")))
+                        frozenset(spec.get("topics") or ()), bool(spec.get("yes_no")),
+                        re.compile(spec["asked_the_other_way"], re.I) if spec.get("asked_the_other_way") else None,
+                        dict(spec.get("other_way_leads") or {}))
             for name, spec in data["facets"].items()
         }
         return cls(facets, dict(data["kinds"]), dict(data["compare"]), dict(data["is_chemo"]))

@@ -57,6 +57,9 @@ def write_sheet(url: str, out: Path) -> None:
 def summary(verdicts_file: Path, table: Path | None) -> None:
     """Rates over the rater's verdicts: relevant, correct, complete (yes/partly/no), harm (none/minor/major)."""
     verdicts = yaml.safe_load(verdicts_file.read_text(encoding="utf-8"))
+    for v in verdicts:  # YAML reads a bare yes / no as true / false
+        for key in ("relevant", "correct", "complete"):
+            v[key] = {True: "yes", False: "no"}.get(v[key], v[key])
     n = len(verdicts)
     counts = {k: Counter(str(v[k]).lower() for v in verdicts) for k in ("relevant", "correct", "complete", "harm")}
     print(f"clinical rating: {n} replies")

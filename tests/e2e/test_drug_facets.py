@@ -115,3 +115,12 @@ def test_a_withdrawn_partner_in_a_comparison_says_it_was_withdrawn(new_chat):
 def test_what_a_class_is_names_the_class(new_chat):
     reply, meta = meta_of(new_chat(), "what is a serd")
     assert meta["facet"] == "what" and meta["drug_class"] == "serd" and "elacestrant" in reply
+
+
+def test_do_i_need_it_forever_is_answered_the_right_way_round(new_chat):
+    """'Can I stop it?' gets 'No, not on your own'; 'do I have to stay on it?' must not get a 'No'."""
+    messages = new_chat().send("does my wife have to stay on herceptin for the rest of her life now she is NED")
+    text = next(m["text"] for m in messages if m.get("text"))
+    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    assert meta["facet"] == "stopping" and meta["drug"] == "trastuzumab"
+    assert text.startswith("Yes, for now") and "on your own" in text

@@ -81,7 +81,7 @@ def test_something_else_entirely_is_declined_honestly(new_chat):
 
 
 @pytest.mark.parametrize(("text", "topic"), [
-    ("is remission the same as being cured", "remission/meaning"),
+    ("is a clinical trial likely to give me just a placebo", "treatment/trial_placebo"),
     ("does going on morphine mean the end is close", "pain/morphine_fears"),
 ])
 def test_a_yes_no_question_gets_its_answer_first(new_chat, text, topic):

@@ -96,6 +96,8 @@ def test_a_fever_lifts_a_line_site_problem_to_red():
     "i just want to fall asleep and never wake up",
     "mum keeps giving away her things and says she won't need them",
     "i'm done with all of it",
+    "some nights i want to just stop breathing and be done",
+    "i wish my heart would just stop",
 ])
 def test_indirect_warning_signs_are_crisis(text):
     assert level(text) == "crisis", text
@@ -122,6 +124,7 @@ def test_fear_grief_and_biology_are_not_crisis(text):
     "can i take my ibrance at night instead of the morning",
     "is it ok to skip my tamoxifen for the weekend",
     "im going to stop my piqray for a few days before my holiday",
+    "how often am i allowed to take ondansetron",
 ])
 def test_dose_questions(text):
     assert level(text) == "dose", text
