@@ -44,6 +44,7 @@ WITHDRAWN_PAIR_FACETS = {"what", "who", "partners", "status"}
 SHORT_REPLY_WORDS = 4
 FOLLOW_UP_MAX_WORDS = 12  # a longer message is a new question, not a follow-up on the medicine in focus
 WARNINGS_BUDGET = 380  # characters of warnings in a side-effects answer; the rest on a "Warning signs" button
+SECOND_FACET_MAX_WORDS = 25  # a two-part question is short; in a story, cue words are just words
 TWO_ANSWERS_BUDGET = 600  # two facet answers in one turn only when they fit; else the second is a button
 
 
@@ -61,7 +62,10 @@ def _first_sentence(text: str) -> str:
 
 
 def second_facet_asked(text: str, first: str) -> str | None:
-    """The other facet a two-part question asks ("how do I take kisqali and what should I watch out for")."""
+    """The other facet a two-part question asks ("how do I take kisqali and what should I watch out for"); a
+    long story's common words ("for five years") are no second question."""
+    if len(text.split()) > SECOND_FACET_MAX_WORDS:
+        return None
     parts = [p for p in re.split(r"\?|\band\b|\balso\b", text.lower()) if p.strip()]
     if len(parts) < 2:
         return None
@@ -283,11 +287,7 @@ class ActionDrugAnswer(Action):
                 dispatcher.utter_message(response=response, **drug_fields(drug))
                 dispatcher.utter_message(response=self._response(drug, second), **drug_fields(drug))
                 return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
-            # Too long for one screen: the shorter answer now, the other one as a button.
-            if _size(drug, second) < _size(drug, facet):
-                facet, second = second, facet
-                response = self._response(drug, facet)
-                buttons = []
+            # Too long for one screen: the answer the model read first now, the other one as a button.
             buttons = [*buttons, self._facet_button(drug, second)]
         dispatcher.utter_message(response=response, buttons=buttons, **self._fields_for(drug_fields(drug), facet, text))
         return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]

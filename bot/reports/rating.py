@@ -35,19 +35,19 @@ def shown(messages: list[dict]) -> str:
     return "\n".join(texts) + (f"\n[buttons: {' | '.join(buttons)}]" if buttons else "")
 
 
-def sample() -> list[tuple[str, str]]:
-    """(id, question) for the fixed sample: the same questions every time."""
+def sample(seed: int = SEED) -> list[tuple[str, str]]:
+    """(id, question) for a fixed sample: the same questions for the same seed (a new round, a new seed)."""
     chosen = []
     for name, (path, count, _) in SAMPLES.items():
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
-        picked = sorted(random.Random(SEED).sample(range(len(items)), min(count, len(items))))
+        picked = sorted(random.Random(seed).sample(range(len(items)), min(count, len(items))))
         chosen += [(f"{name}-{i}", items[i]["q"]) for i in picked]
     return chosen
 
 
-def write_sheet(url: str, out: Path) -> None:
+def write_sheet(url: str, out: Path, seed: int = SEED) -> None:
     rows = []
-    for case_id, question in sample():
+    for case_id, question in sample(seed):
         reply = shown(say(url, question, sender=f"rating-{uuid.uuid4().hex[:8]}"))
         rows.append({"id": case_id, "question": question, "reply": reply})
     out.write_text(yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
@@ -83,12 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     sheet = sub.add_parser("sheet")
     sheet.add_argument("--url", default="http://localhost:5005")
     sheet.add_argument("--out", type=Path, required=True)
+    sheet.add_argument("--seed", type=int, default=SEED)
     summ = sub.add_parser("summary")
     summ.add_argument("verdicts", type=Path)
     summ.add_argument("--table", type=Path)
     args = parser.parse_args(argv)
     if args.command == "sheet":
-        write_sheet(args.url, args.out)
+        write_sheet(args.url, args.out, args.seed)
     else:
         summary(args.verdicts, args.table)
     return 0

@@ -119,8 +119,8 @@ def test_what_a_class_is_names_the_class(new_chat):
 
 def test_do_i_need_it_forever_is_answered_the_right_way_round(new_chat):
     """'Can I stop it?' gets 'No, not on your own'; 'do I have to stay on it?' must not get a 'No'."""
-    messages = new_chat().send("does my wife have to stay on herceptin for the rest of her life now she is NED")
+    messages = new_chat().send("do i need to keep taking letrozole forever now my scans are clear")
     text = next(m["text"] for m in messages if m.get("text"))
     meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
-    assert meta["facet"] == "stopping" and meta["drug"] == "trastuzumab"
+    assert meta["facet"] == "stopping" and meta["drug"] == "letrozole"
     assert text.startswith("Yes, for now") and "on your own" in text

@@ -57,12 +57,15 @@ def test_a_long_post_is_read_whole_not_by_its_last_question(new_chat):
             "experience in this area?")
     meta, buttons = turn(new_chat(), post)
     offered = [b["payload"] for b in buttons]
-    assert meta["topic"].startswith("treatment_break/") or any("treatment_break/" in p for p in offered), meta
+    # a break from treatment, or (since issue 24) Ibrance's own answer on stopping it
+    assert meta["topic"].startswith("treatment_break/") or any("treatment_break/" in p for p in offered) \
+        or (meta["topic"], meta["drug"]) == ("drug/stopping", "palbociclib"), meta
     assert meta["topic"] != "what_can_you_do"
 
 
 def test_an_unclear_message_offers_the_models_likeliest_answers(new_chat):
-    meta, buttons = turn(new_chat(), "tired and sore and my hair")
+    # ("tired and sore and my hair" now gets the hair-loss answer, which covers a sore scalp: issue 24)
+    meta, buttons = turn(new_chat(), "tired and sore and fed up")
     assert meta["topic"] == "nlu_fallback", meta
     assert 1 <= len(buttons) <= 3
     titles = topic_titles()

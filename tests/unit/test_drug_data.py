@@ -103,3 +103,13 @@ def test_the_audit_catches_an_amount_a_take_and_a_yes_no_without_its_answer():
     assert TAKE.search("Most people take it for years")
     assert not TAKE.search("Tell your team if you take a blood thinner")
     assert YES_NO_OPENING.match("No, not on your own.") and not YES_NO_OPENING.match("Stopping is decided with")
+
+
+def test_a_stopping_question_asked_the_other_way_round_gets_the_lead_that_answers_it():
+    from bot.knowledge.facets import default_registry
+
+    stopping = default_registry().facets["stopping"]
+    text = "No, not on your own. Clear scans usually mean it is working."
+    assert stopping.led_for("can i stop femara now", text) == text
+    assert stopping.led_for("do i need femara forever", text).startswith("Yes, for now: don't stop it")
+    assert stopping.led_for("do i need chemo forever", "It depends on the plan.") == "It depends on the plan."
