@@ -103,7 +103,7 @@ def test_buttons_are_slack_buttons_and_a_click_is_answered(channel_servers: Chan
     response = post(channel_servers, button_click(user, channel, value), "application/x-www-form-urlencoded")
     assert response.status_code == 200, response.text
     posted = replies(channel_servers, channel, "hormone therapy")
-    assert "anastrozole (Arimidex) is a hormone therapy" in json.dumps(posted)
+    assert "Anastrozole (Arimidex) is a hormone therapy" in json.dumps(posted)
 
 
 @pytest.mark.parametrize("signature", [None, "v0=" + "0" * 64, "wrong-secret", "stale"])
