@@ -54,15 +54,22 @@ def _responses(path: Path) -> dict[str, list]:
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
 
 
-def answers() -> Iterator[Answer]:
-    """Every reply text: curated topic answers (which must show a source), composed drug answers (each facet
-    of each drug, filled from the data file) and domain responses."""
+def curated_variations() -> Iterator[tuple[str, str, dict]]:
+    """(response name, text, metadata) of every curated answer in data/nlu/; a composed drug template is left
+    out (it is audited once filled for every drug)."""
     for path in sorted(NLU_DIR.glob("*.yml")):
         for name, variations in _responses(path).items():
             for variation in variations:
-                if (variation.get("metadata") or {}).get("composed"):
-                    continue  # a template: audited below, once filled for every drug
-                yield Answer(name, variation["text"], needs_source=True)
+                meta = variation.get("metadata") or {}
+                if not meta.get("composed"):
+                    yield name, variation["text"], meta
+
+
+def answers() -> Iterator[Answer]:
+    """Every reply text: curated topic answers (which must show a source), composed drug answers (each facet
+    of each drug, filled from the data file) and domain responses."""
+    for name, text, _ in curated_variations():
+        yield Answer(name, text, needs_source=True)
     for composed in composed_answers():
         yield Answer(f"drug {composed.drug} {composed.facet}", composed.text, True, composed.names)
     for name, variations in _responses(DOMAIN_FILE).items():
@@ -104,20 +111,15 @@ def review_dates() -> list[dt.date]:
 def metadata_problems() -> list[str]:
     """A curated answer's metadata (title, sources, reviewed) must agree with the source line it shows."""
     problems = []
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        for name, variations in _responses(path).items():
-            for variation in variations:
-                meta = variation.get("metadata") or {}
-                if meta.get("composed"):
-                    continue
-                line = SOURCE_LINE.search(variation["text"])
-                if not meta.get("title") or not meta.get("sources") or not meta.get("reviewed"):
-                    problems.append(f"{name}: metadata needs title, sources and reviewed")
-                elif line and [o.strip() for o in line["orgs"].split(", ")] != list(meta["sources"]):
-                    problems.append(f"{name}: source line {line['orgs']!r} differs from metadata {meta['sources']}")
-                elif line and not str(meta["reviewed"]).startswith(
-                        dt.datetime.strptime(f"1 {line['month']} {line['year']}", "%d %b %Y").strftime("%Y-%m")):
-                    problems.append(f"{name}: reviewed {line['month']} {line['year']} differs from {meta['reviewed']}")
+    for name, text, meta in curated_variations():
+        line = SOURCE_LINE.search(text)
+        if not meta.get("title") or not meta.get("sources") or not meta.get("reviewed"):
+            problems.append(f"{name}: metadata needs title, sources and reviewed")
+        elif line and [o.strip() for o in line["orgs"].split(", ")] != list(meta["sources"]):
+            problems.append(f"{name}: source line {line['orgs']!r} differs from metadata {meta['sources']}")
+        elif line and not str(meta["reviewed"]).startswith(
+                dt.datetime.strptime(f"1 {line['month']} {line['year']}", "%d %b %Y").strftime("%Y-%m")):
+            problems.append(f"{name}: reviewed {line['month']} {line['year']} differs from {meta['reviewed']}")
     return problems
 
 
@@ -142,14 +144,8 @@ def drug_answer_problems() -> list[str]:
 
 def yes_no_problems() -> list[str]:
     """A curated answer marked yes_no starts with Yes, No or It depends."""
-    problems = []
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        for name, variations in _responses(path).items():
-            for variation in variations:
-                meta = variation.get("metadata") or {}
-                if meta.get("yes_no") and not meta.get("composed") and not YES_NO_OPENING.match(variation["text"]):
-                    problems.append(f"{name}: a yes/no answer must start with Yes, No or It depends")
-    return problems
+    return [f"{name}: a yes/no answer must start with Yes, No or It depends"
+            for name, text, meta in curated_variations() if meta.get("yes_no") and not YES_NO_OPENING.match(text)]
 
 
 def run() -> int:
