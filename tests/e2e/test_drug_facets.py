@@ -14,6 +14,13 @@ def meta_of(chat: Chat, text: str) -> tuple[str, dict]:
     return reply, meta
 
 
+def first_text_and_meta(chat: Chat, text: str) -> tuple[str, dict]:
+    """The reply's first text as shown (case kept: a yes/no answer's first word) and its meta payload."""
+    messages = chat.send(text)
+    first = next(m["text"] for m in messages if m.get("text"))
+    return first, next(m["custom"]["meta"] for m in messages if "custom" in m)
+
+
 def test_alcohol_on_a_drug_is_its_interactions_facet(new_chat):
     reply, meta = meta_of(new_chat(), "can i drink wine on xeloda")
     assert meta["facet"] == "interactions" and meta["drug"] == "capecitabine"
@@ -81,16 +88,12 @@ def test_an_infusion_is_given_never_taken(new_chat):
 
 
 def test_is_it_chemo_gets_a_plain_no_first(new_chat):
-    messages = new_chat().send("is ibrance chemo?")
-    text = next(m["text"] for m in messages if m.get("text"))
-    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    text, meta = first_text_and_meta(new_chat(), "is ibrance chemo?")
     assert meta["facet"] == "is_chemo" and text.startswith("No.")
 
 
 def test_stopping_when_scans_are_clear_is_answered_not_refused(new_chat):
-    messages = new_chat().send("Can I stop Femara now that my scans are clear?")
-    text = next(m["text"] for m in messages if m.get("text"))
-    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    text, meta = first_text_and_meta(new_chat(), "Can I stop Femara now that my scans are clear?")
     assert meta["facet"] == "stopping" and meta["drug"] == "letrozole" and meta["refusal"] is None
     assert text.startswith("No")
 
@@ -119,8 +122,6 @@ def test_what_a_class_is_names_the_class(new_chat):
 
 def test_do_i_need_it_forever_is_answered_the_right_way_round(new_chat):
     """'Can I stop it?' gets 'No, not on your own'; 'do I have to stay on it?' must not get a 'No'."""
-    messages = new_chat().send("do i need to keep taking letrozole forever now my scans are clear")
-    text = next(m["text"] for m in messages if m.get("text"))
-    meta = next(m["custom"]["meta"] for m in messages if "custom" in m)
+    text, meta = first_text_and_meta(new_chat(), "do i need to keep taking letrozole forever now my scans are clear")
     assert meta["facet"] == "stopping" and meta["drug"] == "letrozole"
     assert text.startswith("Yes, for now") and "on your own" in text
