@@ -281,15 +281,17 @@ class ActionDrugAnswer(Action):
         shown = _within(drug.warnings, WARNINGS_BUDGET)
         more = response == "utter_drug/side_effects" and len(shown) < len(drug.warnings)
         buttons = [self._facet_button(drug, "warnings")] if more else []
+        fields = drug_fields(drug)
         second = second_facet_asked(text, facet)
         if second and self._response(drug, second) != response:
             if not buttons and _size(drug, facet) + _size(drug, second) <= TWO_ANSWERS_BUDGET:
-                dispatcher.utter_message(response=response, **drug_fields(drug))
-                dispatcher.utter_message(response=self._response(drug, second), **drug_fields(drug))
+                dispatcher.utter_message(response=response, **self._fields_for(dict(fields), facet, text))
+                dispatcher.utter_message(response=self._response(drug, second),
+                                         **self._fields_for(dict(fields), second, text))
                 return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
             # Too long for one screen: the answer the model read first now, the other one as a button.
             buttons = [*buttons, self._facet_button(drug, second)]
-        dispatcher.utter_message(response=response, buttons=buttons, **self._fields_for(drug_fields(drug), facet, text))
+        dispatcher.utter_message(response=response, buttons=buttons, **self._fields_for(fields, facet, text))
         return [SlotSet(DRUG_SLOT, drug.generic), SlotSet(PENDING_FACET_SLOT, None)]
 
     @staticmethod
